@@ -1,0 +1,41 @@
+/**
+ * Backend settings from command-line flags, then environment variables, then defaults.
+ */
+import path from 'node:path';
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  logLevel: string;
+}
+
+export class UsageError extends Error {}
+
+export function resolveSettings(
+  flags: { host?: string | undefined; port?: string | undefined; 'data-dir'?: string | undefined; 'public-url'?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ServerSettings {
+  const host = flags.host ?? env.SCIM_HOST ?? '127.0.0.1';
+  const portText = flags.port ?? env.PORT ?? '8080';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}".`);
+  const port = Number(portText);
+  const dataDir = path.resolve(flags['data-dir'] ?? env.SCIM_DATA_DIR ?? './data');
+  const publicUrl = normalizePublicUrl(flags['public-url'] ?? env.SCIM_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  return { host, port, dataDir, publicUrl, logLevel: env.LOG_LEVEL ?? 'info' };
+}
+
+export function normalizePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--public-url must be an absolute http(s) URL, not "${value}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--public-url must use http or https, not ${url.protocol}`);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new UsageError('--public-url must not contain a query, a fragment or credentials.');
+  }
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,230 @@
+/**
+ * The Users and Groups endpoints (RFC 7644 §3.3–3.6). Both resource types follow the same
+ * protocol; what differs (the table, the derived User.groups / Group.members, rendering) is in the
+ * `ResourceKind` each is registered with. Every request runs in one transaction.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Store } from '../../store/database.js';
+import type { Database } from '../../store/schema.js';
+import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
+import { newId, nowIso } from '../../domain/ids.js';
+import {
+  deleteResource,
+  findResource,
+  insertResource,
+  listResources,
+  touchResource,
+  updateResource,
+  type ResourceRow,
+  type ResourceTable,
+  type StoredResource,
+} from '../../store/scimResources.js';
+import {
+  addMembers,
+  groupsOfUsers,
+  membersOfGroups,
+  removeAllMembers,
+  removeMembers,
+  unknownUserIds,
+  type MemberRef,
+} from '../../store/groupMembers.js';
+import { isUniqueViolation } from '../../store/uniqueViolation.js';
+import { groupResourceType, userResourceType, type ResourceTypeDefinition } from '../schema/definitions.js';
+import { invalidValue, notFound, uniqueness } from '../errors.js';
+import { parseFilter } from '../filter/parse.js';
+import { compileFilter } from '../filter/compile.js';
+import { canonicalizeResource } from '../resource/canonicalize.js';
+import { renderGroup, renderUser } from '../resource/render.js';
+import { projectAttributes } from '../resource/project.js';
+import { normalizePatchRequest } from '../patch/normalize.js';
+import { applyPatch, type MemberChange } from '../patch/apply.js';
+import { attributeListParam, parseListQuery, type RawQuery } from '../listQuery.js';
+
+type Db = Kysely<Database>;
+
+interface ResourceKind {
+  resourceType: ResourceTypeDefinition;
+  table: ResourceTable;
+  /** The attribute whose uniqueness the database enforces, for the 409 detail. */
+  uniqueAttribute: 'userName' | 'displayName';
+  /** The derived multi-valued attribute: User.groups or Group.members. */
+  relation: 'groups' | 'members';
+  loadRelated(db: Db, ids: string[]): Promise<Map<string, MemberRef[]>>;
+  render(row: ResourceRow, location: string, related: MemberRef[], baseUrl: string): Record<string, unknown>;
+}
+
+const relatedRefs = (related: MemberRef[], baseUrl: string, endpoint: string) =>
+  related.map((m) => ({ value: m.value, display: m.display ?? undefined, $ref: `${baseUrl}${endpoint}/${m.value}` }));
+
+const userKind: ResourceKind = {
+  resourceType: userResourceType,
+  table: 'scim_users',
+  uniqueAttribute: 'userName',
+  relation: 'groups',
+  loadRelated: groupsOfUsers,
+  render: (row, location, related, baseUrl) =>
+    renderUser(row.resource, { ...metaOf(row, location), groups: relatedRefs(related, baseUrl, '/Groups') }),
+};
+
+const groupKind: ResourceKind = {
+  resourceType: groupResourceType,
+  table: 'scim_groups',
+  uniqueAttribute: 'displayName',
+  relation: 'members',
+  loadRelated: membersOfGroups,
+  render: (row, location, related, baseUrl) =>
+    renderGroup(row.resource, { ...metaOf(row, location), members: relatedRefs(related, baseUrl, '/Users') }),
+};
+
+function metaOf(row: ResourceRow, location: string) {
+  return { id: row.id, created: row.createdAt, lastModified: row.updatedAt, version: row.version, location };
+}
+
+interface RouteOptions {
+  db: Store;
+  clock: () => number;
+}
+
+function isExcluded(query: RawQuery, attribute: string): boolean {
+  const lower = attribute.toLowerCase();
+  const excluded = attributeListParam(query, 'excludedAttributes')?.map((a) => a.toLowerCase()) ?? [];
+  const requested = attributeListParam(query, 'attributes')?.map((a) => a.toLowerCase());
+  if (requested && !requested.some((a) => a === lower || a.startsWith(`${lower}.`))) return true;
+  return excluded.includes(lower);
+}
+
+function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
+  const endpoint = kind.resourceType.endpoint;
+  return async (app, { db, clock }) => {
+    async function present(
+      trx: Db,
+      rows: ResourceRow[],
+      baseUrl: string,
+      query: RawQuery,
+    ): Promise<Record<string, unknown>[]> {
+      // Entra reads groups with excludedAttributes=members: skip loading what will not be returned.
+      const related = isExcluded(query, kind.relation) ? new Map<string, MemberRef[]>() : await kind.loadRelated(trx, rows.map((r) => r.id));
+      const projection = {
+        attributes: attributeListParam(query, 'attributes'),
+        excludedAttributes: attributeListParam(query, 'excludedAttributes'),
+      };
+      return rows.map((row) =>
+        projectAttributes(kind.resourceType, kind.render(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl), projection),
+      );
+    }
+
+    async function applyMemberChanges(trx: Db, connectionId: string, groupId: string, changes: MemberChange[]): Promise<void> {
+      const referenced = [...new Set(changes.flatMap((c) => ('ids' in c ? c.ids : [])))];
+      const unknown = await unknownUserIds(trx, connectionId, referenced);
+      if (unknown.length > 0) {
+        throw invalidValue(`Group members must be users of this connection; unknown id(s): ${unknown.slice(0, 5).join(', ')}.`);
+      }
+      for (const change of changes) {
+        if (change.kind === 'add') await addMembers(trx, groupId, change.ids);
+        else if (change.kind === 'remove') await removeMembers(trx, groupId, change.ids);
+        else if (change.kind === 'removeAll') await removeAllMembers(trx, groupId);
+        else {
+          await removeAllMembers(trx, groupId);
+          await addMembers(trx, groupId, change.ids);
+        }
+      }
+    }
+
+    function refuseDuplicate(error: unknown, resource: StoredResource): never {
+      if (isUniqueViolation(error)) {
+        throw uniqueness(`A ${kind.resourceType.name} with ${kind.uniqueAttribute} "${String(resource[kind.uniqueAttribute])}" already exists in this connection.`);
+      }
+      throw error;
+    }
+
+    async function mustFind(trx: Db, connectionId: string, id: string): Promise<ResourceRow> {
+      const row = await findResource(trx, kind.table, connectionId, id);
+      if (!row) throw notFound(`${kind.resourceType.name} ${id} not found.`);
+      return row;
+    }
+
+    app.get(endpoint, async (request) => {
+      const query = request.query as RawQuery;
+      const list = parseListQuery(query);
+      const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter));
+      const connectionId = request.scim.connection.id;
+      return db.transaction().execute(async (trx) => {
+        const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
+        const resources = await present(trx, page.rows, request.scim.baseUrl, query);
+        return {
+          schemas: [SCIM_LIST_RESPONSE],
+          totalResults: page.total,
+          startIndex: list.startIndex,
+          itemsPerPage: resources.length,
+          Resources: resources,
+        };
+      });
+    });
+
+    app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+      return db.transaction().execute(async (trx) => {
+        const row = await mustFind(trx, request.scim.connection.id, request.params.id);
+        const [resource] = await present(trx, [row], request.scim.baseUrl, request.query as RawQuery);
+        return resource;
+      });
+    });
+
+    app.post(endpoint, async (request, reply) => {
+      const { resource, members } = canonicalizeResource(kind.resourceType, request.body);
+      const connectionId = request.scim.connection.id;
+      const result = await db.transaction().execute(async (trx) => {
+        const row = await insertResource(trx, kind.table, { id: newId(), connectionId, resource, now: nowIso(clock) }).catch((e) =>
+          refuseDuplicate(e, resource),
+        );
+        if (members && members.length > 0) {
+          await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'add', ids: members.map((m) => m.value) }]);
+        }
+        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+      });
+      return reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${String(result?.id)}`).send(result);
+    });
+
+    app.put<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+      const { resource, members } = canonicalizeResource(kind.resourceType, request.body);
+      const connectionId = request.scim.connection.id;
+      return db.transaction().execute(async (trx) => {
+        const current = await mustFind(trx, connectionId, request.params.id);
+        const row = await updateResource(trx, kind.table, current, resource, nowIso(clock)).catch((e) => refuseDuplicate(e, resource));
+        // PUT replaces the whole resource (RFC 7644 §3.5.1): for a Group that includes its members.
+        if (kind.relation === 'members') {
+          await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
+        }
+        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+      });
+    });
+
+    app.patch<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+      const operations = normalizePatchRequest(kind.resourceType, request.body);
+      const connectionId = request.scim.connection.id;
+      return db.transaction().execute(async (trx) => {
+        const current = await mustFind(trx, connectionId, request.params.id);
+        const { resource, memberChanges } = applyPatch(kind.resourceType, current.resource, operations, { resourceId: current.id });
+        let row = current;
+        const now = nowIso(clock);
+        if (JSON.stringify(resource) !== JSON.stringify(current.resource)) {
+          row = await updateResource(trx, kind.table, current, resource, now).catch((e) => refuseDuplicate(e, resource));
+        }
+        if (memberChanges.length > 0) {
+          await applyMemberChanges(trx, connectionId, row.id, memberChanges);
+          if (row === current) row = await touchResource(trx, kind.table, current, now);
+        }
+        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+      });
+    });
+
+    app.delete<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
+      const deleted = await db.transaction().execute((trx) => deleteResource(trx, kind.table, request.scim.connection.id, request.params.id));
+      if (!deleted) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
+      return reply.code(204).send();
+    });
+  };
+}
+
+export const userRoutes = resourceRoutes(userKind);
+export const groupRoutes = resourceRoutes(groupKind);

@@ -1,0 +1,33 @@
+/**
+ * Runs the backend until SIGTERM or SIGINT, then stops accepting requests, lets the ones in
+ * flight finish, and closes the database.
+ */
+import pino from 'pino';
+import { buildApp, REDACTED_LOG_PATHS } from './app.js';
+import { openStore } from './store/database.js';
+import type { ServerSettings } from './config.js';
+
+export async function serve(settings: ServerSettings): Promise<void> {
+  const logger = pino({ level: settings.logLevel, redact: REDACTED_LOG_PATHS });
+  const db = await openStore(settings.dataDir);
+  const app = await buildApp({ db, publicUrl: settings.publicUrl, logger });
+  await app.listen({ host: settings.host, port: settings.port });
+  logger.info({ dataDir: settings.dataDir, publicUrl: settings.publicUrl }, 'SCIM Directory Sync backend ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    try {
+      await app.close();
+      await db.destroy();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

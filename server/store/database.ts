@@ -1,0 +1,46 @@
+/**
+ * Opens the store. SQLite (better-sqlite3) is the embedded default: one file in the data folder,
+ * WAL so that the CLI can write while `serve` runs, and synchronous=NORMAL, which in WAL mode keeps
+ * every committed transaction across a crash of the process (only a power loss may drop the last
+ * few, see docs/decisions.md).
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type Store = Kysely<Database>;
+
+export const DATABASE_FILE_NAME = 'scim-directory-sync.sqlite';
+
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // The CLI and the server share the file; a writer waits for the other instead of failing.
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export function storeFileIn(dataDir: string): string {
+  return path.join(dataDir, DATABASE_FILE_NAME);
+}
+
+export async function migrateToLatest(db: Store): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}
+
+export async function openStore(dataDir: string): Promise<Store> {
+  const db = openSqliteStore(storeFileIn(dataDir));
+  await migrateToLatest(db);
+  return db;
+}

@@ -1,0 +1,14 @@
+/**
+ * Migrations are listed here rather than read from a folder so that they survive bundling into
+ * the desktop app. Names sort in the order they must run.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_scim.js';
+
+const migrations: Record<string, Migration> = {
+  '001_scim': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,139 @@
+/**
+ * Users and Groups of a SCIM connection share one storage shape: the canonical resource as JSON
+ * plus indexed columns derived from it on every write, so the two can never disagree. This module
+ * is that shape once, for both tables.
+ */
+import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Database } from './schema.js';
+
+export type StoredResource = Record<string, unknown>;
+
+export interface ResourceRow {
+  id: string;
+  connectionId: string;
+  resource: StoredResource;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export type ResourceTable = 'scim_users' | 'scim_groups';
+
+type Db = Kysely<Database>;
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The indexed columns of each table, computed from the canonical resource. */
+const derivedColumns: Record<ResourceTable, (resource: StoredResource) => Record<string, string | number | null>> = {
+  scim_users: (resource) => {
+    const userName = String(resource.userName);
+    return {
+      user_name: userName,
+      user_name_lower: userName.toLowerCase(),
+      external_id: textOrNull(resource.externalId),
+      display_name: textOrNull(resource.displayName),
+      active: resource.active === true ? 1 : resource.active === false ? 0 : null,
+    };
+  },
+  scim_groups: (resource) => {
+    const displayName = String(resource.displayName);
+    return {
+      display_name: displayName,
+      display_name_lower: displayName.toLowerCase(),
+      external_id: textOrNull(resource.externalId),
+    };
+  },
+};
+
+interface RawRow {
+  id: string;
+  connection_id: string;
+  resource: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+function toRow(row: RawRow): ResourceRow {
+  return {
+    id: row.id,
+    connectionId: row.connection_id,
+    resource: JSON.parse(row.resource) as StoredResource,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+// Kysely cannot type a query over "one of two tables"; the casts stay inside this module, whose
+// columns are common to both tables by construction (see migrations/001_scim.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const loose = (db: Db) => db as unknown as Kysely<any>;
+const columns = ['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version'];
+
+export async function insertResource(
+  db: Db,
+  table: ResourceTable,
+  input: { id: string; connectionId: string; resource: StoredResource; now: string },
+): Promise<ResourceRow> {
+  await loose(db)
+    .insertInto(table)
+    .values({
+      id: input.id,
+      connection_id: input.connectionId,
+      ...derivedColumns[table](input.resource),
+      resource: JSON.stringify(input.resource),
+      created_at: input.now,
+      updated_at: input.now,
+      version: 1,
+    })
+    .execute();
+  return { id: input.id, connectionId: input.connectionId, resource: input.resource, createdAt: input.now, updatedAt: input.now, version: 1 };
+}
+
+export async function findResource(db: Db, table: ResourceTable, connectionId: string, id: string): Promise<ResourceRow | undefined> {
+  const row = (await loose(db)
+    .selectFrom(`${table} as r`)
+    .select(columns)
+    .where('r.connection_id', '=', connectionId)
+    .where('r.id', '=', id)
+    .executeTakeFirst()) as RawRow | undefined;
+  return row ? toRow(row) : undefined;
+}
+
+export async function updateResource(db: Db, table: ResourceTable, current: ResourceRow, resource: StoredResource, now: string): Promise<ResourceRow> {
+  await loose(db)
+    .updateTable(table)
+    .set({ ...derivedColumns[table](resource), resource: JSON.stringify(resource), updated_at: now, version: current.version + 1 })
+    .where('id', '=', current.id)
+    .execute();
+  return { ...current, resource, updatedAt: now, version: current.version + 1 };
+}
+
+/** Marks a resource as changed without touching its body (a Group whose members changed). */
+export async function touchResource(db: Db, table: ResourceTable, current: ResourceRow, now: string): Promise<ResourceRow> {
+  await loose(db).updateTable(table).set({ updated_at: now, version: current.version + 1 }).where('id', '=', current.id).execute();
+  return { ...current, updatedAt: now, version: current.version + 1 };
+}
+
+export async function deleteResource(db: Db, table: ResourceTable, connectionId: string, id: string): Promise<boolean> {
+  const result = await loose(db).deleteFrom(table).where('connection_id', '=', connectionId).where('id', '=', id).executeTakeFirst();
+  return BigInt(result.numDeletedRows) > 0n;
+}
+
+/** One page of a connection's resources in insertion order, and the exact number that match. */
+export async function listResources(
+  db: Db,
+  table: ResourceTable,
+  input: { connectionId: string; where?: Expression<SqlBool>; offset: number; limit: number },
+): Promise<{ total: number; rows: ResourceRow[] }> {
+  let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId);
+  if (input.where) base = base.where(input.where);
+  const counted = (await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()) as { total: number | bigint };
+  const total = Number(counted.total);
+  if (input.limit === 0 || total <= input.offset) return { total, rows: [] };
+  const rows = (await base.select(columns).orderBy('r.seq').limit(input.limit).offset(input.offset).execute()) as RawRow[];
+  return { total, rows: rows.map(toRow) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Starts the real backend in this process on a free loopback port with its own temporary data
+ * folder. Tests talk to it over real HTTP.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppConfig } from '../../server/app.js';
+import { openStore, type Store } from '../../server/store/database.js';
+import { createConnection, type ConnectionWithSecret } from '../../server/domain/connections.js';
+import type { DirectoryProvider } from '../../shared/scim/wire.js';
+
+export interface TestServer {
+  baseUrl: string;
+  dataDir: string;
+  db: Store;
+  app: FastifyInstance;
+  /** Creates a SCIM connection the way `connection create` does; returns the one-time secret. */
+  createConnection(options?: { org?: string; name?: string; provider?: DirectoryProvider }): Promise<ConnectionWithSecret>;
+  close(): Promise<void>;
+}
+
+export function makeTempDir(prefix = 'scim-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAuth' | 'clock'>> & { dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? makeTempDir();
+  const db = await openStore(dataDir);
+  let baseUrl = '';
+  const app = await buildApp({ db, publicUrl: () => baseUrl, ...options });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let counter = 0;
+  return {
+    baseUrl,
+    dataDir,
+    db,
+    app,
+    createConnection: (o = {}) =>
+      createConnection(db, {
+        orgName: o.org ?? 'Test Org',
+        name: o.name ?? `Connection ${++counter}`,
+        provider: o.provider ?? 'other',
+        publicUrl: baseUrl,
+      }),
+    close: async () => {
+      await app.close();
+      await db.destroy();
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
