@@ -1,14 +1,19 @@
 /** Query parameters of a SCIM list request (RFC 7644 §3.4.2), validated. */
 import { invalidValue } from './errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './discovery.js';
+import { parseAttributeList } from './resource/project.js';
 
-export interface ListQuery {
+/** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5), accepted on every request that returns a resource. */
+export interface ProjectionQuery {
+  attributes: string[] | undefined;
+  excludedAttributes: string[] | undefined;
+}
+
+export interface ListQuery extends ProjectionQuery {
   filter: string | undefined;
   /** 1-based, as SCIM counts. */
   startIndex: number;
   count: number;
-  attributes: string[] | undefined;
-  excludedAttributes: string[] | undefined;
 }
 
 export type RawQuery = Record<string, string | string[] | undefined>;
@@ -31,14 +36,11 @@ function integerParam(query: RawQuery, name: string): number | undefined {
   return Number(raw.trim());
 }
 
-export function attributeListParam(query: RawQuery, name: string): string[] | undefined {
-  const raw = param(query, name);
-  if (raw === undefined) return undefined;
-  const names = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  return names.length > 0 ? names : undefined;
+export function parseProjectionQuery(query: RawQuery): ProjectionQuery {
+  return {
+    attributes: parseAttributeList(param(query, 'attributes')),
+    excludedAttributes: parseAttributeList(param(query, 'excludedAttributes')),
+  };
 }
 
 export function parseListQuery(query: RawQuery): ListQuery {
@@ -50,7 +52,6 @@ export function parseListQuery(query: RawQuery): ListQuery {
     filter: filter === undefined || filter.trim() === '' ? undefined : filter,
     startIndex,
     count,
-    attributes: attributeListParam(query, 'attributes'),
-    excludedAttributes: attributeListParam(query, 'excludedAttributes'),
+    ...parseProjectionQuery(query),
   };
 }

@@ -54,7 +54,7 @@ export async function unknownUserIds(db: Db, connectionId: string, ids: string[]
   // SQLite caps bound parameters per statement; chunk large member lists.
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await db.selectFrom('scim_users').select('id').where('connection_id', '=', connectionId).where('id', 'in', chunk).execute();
+    const rows = await db.selectFrom('scim_users').select('id').where('connection_id', '=', connectionId).where('id', 'in', chunk).where('deleted_at', 'is', null).execute();
     for (const row of rows) found.add(row.id);
   }
   return ids.filter((id) => !found.has(id));

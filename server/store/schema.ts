@@ -48,6 +48,8 @@ export interface ScimUsersTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** Set when the directory deleted the user: gone from SCIM, kept as the pool's record. */
+  deleted_at: string | null;
 }
 
 export interface ScimGroupsTable {
@@ -62,6 +64,7 @@ export interface ScimGroupsTable {
   created_at: string;
   updated_at: string;
   version: number;
+  deleted_at: string | null;
 }
 
 export interface ScimGroupMembersTable {

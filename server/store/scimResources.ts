@@ -99,6 +99,7 @@ export async function findResource(db: Db, table: ResourceTable, connectionId: s
     .select(columns)
     .where('r.connection_id', '=', connectionId)
     .where('r.id', '=', id)
+    .where('r.deleted_at', 'is', null)
     .executeTakeFirst()) as RawRow | undefined;
   return row ? toRow(row) : undefined;
 }
@@ -118,9 +119,24 @@ export async function touchResource(db: Db, table: ResourceTable, current: Resou
   return { ...current, updatedAt: now, version: current.version + 1 };
 }
 
-export async function deleteResource(db: Db, table: ResourceTable, connectionId: string, id: string): Promise<boolean> {
-  const result = await loose(db).deleteFrom(table).where('connection_id', '=', connectionId).where('id', '=', id).executeTakeFirst();
-  return BigInt(result.numDeletedRows) > 0n;
+/**
+ * Deletes a resource as SCIM sees it: it is gone from every SCIM response and its memberships are
+ * removed, but the row stays (marked deleted) as the record of who the directory removed.
+ */
+export async function deleteResource(db: Db, table: ResourceTable, connectionId: string, id: string, now: string): Promise<boolean> {
+  const result = await loose(db)
+    .updateTable(table)
+    .set({ deleted_at: now, updated_at: now })
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (BigInt(result.numUpdatedRows) === 0n) return false;
+  await db
+    .deleteFrom('scim_group_members')
+    .where(table === 'scim_users' ? 'user_id' : 'group_id', '=', id)
+    .execute();
+  return true;
 }
 
 /** One page of a connection's resources in insertion order, and the exact number that match. */
@@ -129,7 +145,8 @@ export async function listResources(
   table: ResourceTable,
   input: { connectionId: string; where?: Expression<SqlBool>; offset: number; limit: number },
 ): Promise<{ total: number; rows: ResourceRow[] }> {
-  let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId);
+  // `deleted_at IS NULL` also lets SQLite use the partial unique indexes on userName/displayName.
+  let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId).where('r.deleted_at', 'is', null);
   if (input.where) base = base.where(input.where);
   const counted = (await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()) as { total: number | bigint };
   const total = Number(counted.total);

@@ -36,10 +36,10 @@ import { parseFilter } from '../filter/parse.js';
 import { compileFilter } from '../filter/compile.js';
 import { canonicalizeResource } from '../resource/canonicalize.js';
 import { renderGroup, renderUser } from '../resource/render.js';
-import { projectAttributes } from '../resource/project.js';
+import { isAttributeReturned, projectAttributes } from '../resource/project.js';
 import { normalizePatchRequest } from '../patch/normalize.js';
 import { applyPatch, type MemberChange } from '../patch/apply.js';
-import { attributeListParam, parseListQuery, type RawQuery } from '../listQuery.js';
+import { parseListQuery, parseProjectionQuery, type ProjectionQuery, type RawQuery } from '../listQuery.js';
 
 type Db = Kysely<Database>;
 
@@ -51,6 +51,7 @@ interface ResourceKind {
   /** The derived multi-valued attribute: User.groups or Group.members. */
   relation: 'groups' | 'members';
   loadRelated(db: Db, ids: string[]): Promise<Map<string, MemberRef[]>>;
+
   render(row: ResourceRow, location: string, related: MemberRef[], baseUrl: string): Record<string, unknown>;
 }
 
@@ -86,29 +87,14 @@ interface RouteOptions {
   clock: () => number;
 }
 
-function isExcluded(query: RawQuery, attribute: string): boolean {
-  const lower = attribute.toLowerCase();
-  const excluded = attributeListParam(query, 'excludedAttributes')?.map((a) => a.toLowerCase()) ?? [];
-  const requested = attributeListParam(query, 'attributes')?.map((a) => a.toLowerCase());
-  if (requested && !requested.some((a) => a === lower || a.startsWith(`${lower}.`))) return true;
-  return excluded.includes(lower);
-}
-
 function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
   const endpoint = kind.resourceType.endpoint;
   return async (app, { db, clock }) => {
-    async function present(
-      trx: Db,
-      rows: ResourceRow[],
-      baseUrl: string,
-      query: RawQuery,
-    ): Promise<Record<string, unknown>[]> {
+    async function present(trx: Db, rows: ResourceRow[], baseUrl: string, projection: ProjectionQuery): Promise<Record<string, unknown>[]> {
       // Entra reads groups with excludedAttributes=members: skip loading what will not be returned.
-      const related = isExcluded(query, kind.relation) ? new Map<string, MemberRef[]>() : await kind.loadRelated(trx, rows.map((r) => r.id));
-      const projection = {
-        attributes: attributeListParam(query, 'attributes'),
-        excludedAttributes: attributeListParam(query, 'excludedAttributes'),
-      };
+      const related = isAttributeReturned(kind.resourceType, projection, kind.relation)
+        ? await kind.loadRelated(trx, rows.map((r) => r.id))
+        : new Map<string, MemberRef[]>();
       return rows.map((row) =>
         projectAttributes(kind.resourceType, kind.render(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl), projection),
       );
@@ -151,7 +137,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       const connectionId = request.scim.connection.id;
       return db.transaction().execute(async (trx) => {
         const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
-        const resources = await present(trx, page.rows, request.scim.baseUrl, query);
+        const resources = await present(trx, page.rows, request.scim.baseUrl, list);
         return {
           schemas: [SCIM_LIST_RESPONSE],
           totalResults: page.total,
@@ -165,7 +151,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
       return db.transaction().execute(async (trx) => {
         const row = await mustFind(trx, request.scim.connection.id, request.params.id);
-        const [resource] = await present(trx, [row], request.scim.baseUrl, request.query as RawQuery);
+        const [resource] = await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery));
         return resource;
       });
     });
@@ -180,7 +166,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         if (members && members.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'add', ids: members.map((m) => m.value) }]);
         }
-        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery)))[0];
       });
       return reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${String(result?.id)}`).send(result);
     });
@@ -195,13 +181,14 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         if (kind.relation === 'members') {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
         }
-        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery)))[0];
       });
     });
 
     app.patch<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
       const operations = normalizePatchRequest(kind.resourceType, request.body);
       const connectionId = request.scim.connection.id;
+      const projection = parseProjectionQuery(request.query as RawQuery);
       return db.transaction().execute(async (trx) => {
         const current = await mustFind(trx, connectionId, request.params.id);
         const { resource, memberChanges } = applyPatch(kind.resourceType, current.resource, operations, { resourceId: current.id });
@@ -214,12 +201,15 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           await applyMemberChanges(trx, connectionId, row.id, memberChanges);
           if (row === current) row = await touchResource(trx, kind.table, current, now);
         }
-        return (await present(trx, [row], request.scim.baseUrl, request.query as RawQuery))[0];
+        // RFC 7644 §3.5.2 allows 200 with the resource or 204; both directories read the 200 body.
+        return (await present(trx, [row], request.scim.baseUrl, projection))[0];
       });
     });
 
     app.delete<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
-      const deleted = await db.transaction().execute((trx) => deleteResource(trx, kind.table, request.scim.connection.id, request.params.id));
+      const deleted = await db
+        .transaction()
+        .execute((trx) => deleteResource(trx, kind.table, request.scim.connection.id, request.params.id, nowIso(clock)));
       if (!deleted) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
       return reply.code(204).send();
     });

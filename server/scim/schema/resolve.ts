@@ -63,9 +63,15 @@ export function resolveAttribute(resourceType: ResourceTypeDefinition, path: str
   const [attrName, subName, ...extra] = rest.split('.');
   if (attrName === undefined || attrName === '' || extra.length > 0 || subName === '') return undefined;
 
+  // An unqualified name the core schema lacks is looked up in the extensions too: Entra sends the
+  // bare `manager` (learn.microsoft.com, "Tutorial: Develop and plan provisioning for a SCIM
+  // endpoint", Example 5). Core and enterprise schemas share no attribute name, so it is unambiguous.
   const candidates: Array<{ schema: SchemaDefinition; list: AttributeDefinition[] }> = named
     ? [{ schema: named, list: named === resourceType.schema ? [...named.attributes, ...commonAttributes] : named.attributes }]
-    : [{ schema: resourceType.schema, list: [...resourceType.schema.attributes, ...commonAttributes] }];
+    : [
+        { schema: resourceType.schema, list: [...resourceType.schema.attributes, ...commonAttributes] },
+        ...resourceType.extensions.map((schema) => ({ schema, list: schema.attributes })),
+      ];
 
   for (const { schema, list } of candidates) {
     const attribute = findAttribute(list, attrName);

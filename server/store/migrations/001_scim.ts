@@ -41,9 +41,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('deleted_at', 'text')
     .execute();
   // The database, not the application, guarantees one userName per connection (RFC 7643 §4.1).
-  await db.schema.createIndex('scim_users_user_name').unique().on('scim_users').columns(['connection_id', 'user_name_lower']).execute();
+  // Deleted users stay as rows (the org keeps the record of who the directory removed), so the
+  // guarantee covers live rows only and a directory may create the same userName again.
+  await sql`CREATE UNIQUE INDEX scim_users_user_name ON scim_users (connection_id, user_name_lower) WHERE deleted_at IS NULL`.execute(db);
   await db.schema.createIndex('scim_users_external_id').on('scim_users').columns(['connection_id', 'external_id']).execute();
   await db.schema.createIndex('scim_users_connection_seq').on('scim_users').columns(['connection_id', 'seq']).execute();
 
@@ -59,13 +62,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('deleted_at', 'text')
     .execute();
-  await db.schema
-    .createIndex('scim_groups_display_name')
-    .unique()
-    .on('scim_groups')
-    .columns(['connection_id', 'display_name_lower'])
-    .execute();
+  await sql`CREATE UNIQUE INDEX scim_groups_display_name ON scim_groups (connection_id, display_name_lower) WHERE deleted_at IS NULL`.execute(
+    db,
+  );
   await db.schema.createIndex('scim_groups_external_id').on('scim_groups').columns(['connection_id', 'external_id']).execute();
   await db.schema.createIndex('scim_groups_connection_seq').on('scim_groups').columns(['connection_id', 'seq']).execute();
 

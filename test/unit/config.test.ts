@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizePublicUrl, resolveSettings, UsageError } from '../../server/config.js';
+
+describe('backend settings', () => {
+  it('uses flags before environment before defaults, and derives the public URL from host and port', () => {
+    expect(resolveSettings({}, {})).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080', dataDir: path.resolve('data') });
+    expect(resolveSettings({}, { PORT: '9000', SCIM_HOST: '0.0.0.0' })).toMatchObject({ port: 9000, publicUrl: 'http://0.0.0.0:9000' });
+    expect(resolveSettings({ port: '7000', 'public-url': 'https://scim.example.com/base/' }, { PORT: '9000' })).toMatchObject({
+      port: 7000,
+      publicUrl: 'https://scim.example.com/base',
+    });
+  });
+
+  it('refuses a bad port or public URL with a message naming the flag', () => {
+    expect(() => resolveSettings({ port: 'abc' }, {})).toThrow(UsageError);
+    expect(() => resolveSettings({ port: '70000' }, {})).toThrow(/--port/);
+    expect(() => normalizePublicUrl('scim.example.com')).toThrow(/--public-url must be an absolute/);
+    expect(() => normalizePublicUrl('ftp://scim.example.com')).toThrow(/http or https/);
+    expect(() => normalizePublicUrl('https://user:pw@scim.example.com')).toThrow(/credentials/);
+  });
+});
