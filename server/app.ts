@@ -2,10 +2,12 @@
  * The backend's HTTP application. `buildApp` returns a Fastify instance that is not yet listening,
  * so tests can use port 0 and the CLI decides where to listen.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from './store/database.js';
 import { scimPlugin } from './scim/plugin.js';
 import { FailedAuthLimiter } from './scim/failedAuthLimiter.js';
+import { EventBus } from './domain/eventBus.js';
+import { adminPlugin } from './admin/plugin.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -13,10 +15,15 @@ export interface AppConfig {
   db: Store;
   /** What Endpoint Base URLs and `meta.location` are built from; a function when known only after listen. */
   publicUrl: string | (() => string);
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
   /** Failed bearer authentications allowed per client address and window before 429. */
   failedAuth?: { maxFailures: number; windowMs: number };
+  /** Failed code redemptions and admin sign-ins allowed per client address and window before 429. */
+  failedSignIn?: { maxFailures: number; windowMs: number };
   clock?: () => number;
+  /** Live events to signed-in admins; one per process unless a test shares it. */
+  bus?: EventBus;
 }
 
 /** Log fields that could carry a secret are never written. */
@@ -24,7 +31,7 @@ export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'headers.authori
 
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logger ?? false,
+    ...(config.logger ? { loggerInstance: config.logger } : { logger: false }),
     bodyLimit: MAX_BODY_BYTES,
     // Directories retry on failure; a request must never hang forever on a slow client.
     requestTimeout: 30_000,
@@ -45,13 +52,28 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     ...(config.clock ? { clock: config.clock } : {}),
   });
 
+  const bus = config.bus ?? new EventBus();
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(scimPlugin, {
     prefix: '/scim/v2/:connectionId',
     db: config.db,
+    bus,
     publicUrl,
     limiter,
     clock: config.clock ?? Date.now,
+  });
+
+  await app.register(adminPlugin, {
+    prefix: '/api/v1',
+    db: config.db,
+    bus,
+    clock: config.clock ?? Date.now,
+    publicUrl,
+    signInLimiter: new FailedAuthLimiter({
+      maxFailures: config.failedSignIn?.maxFailures ?? 10,
+      windowMs: config.failedSignIn?.windowMs ?? 60_000,
+      ...(config.clock ? { clock: config.clock } : {}),
+    }),
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -15,9 +15,12 @@ import {
   type ConnectionWithSecret,
 } from './domain/connections.js';
 import { DomainError } from './domain/errors.js';
+import { createOrgWithOwner, issueEnrollmentCode } from './domain/orgs.js';
 
 const USAGE = `Usage:
   npm run server -- serve [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--public-url URL]
+  npm run server -- org create --name NAME --owner-email EMAIL [--owner-name NAME] [--data-dir DIR] [--json]
+  npm run server -- org enroll --name NAME --email EMAIL [--data-dir DIR] [--json]
   npm run server -- connection create --org NAME --name NAME --provider okta|azure-ad|other
                                       [--data-dir DIR] [--public-url URL] [--secret-stdin] [--json]
   npm run server -- connection list [--data-dir DIR] [--public-url URL] [--json]
@@ -36,6 +39,9 @@ const options = {
   provider: { type: 'string' },
   grace: { type: 'string' },
   'secret-stdin': { type: 'boolean' },
+  'owner-email': { type: 'string' },
+  'owner-name': { type: 'string' },
+  email: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -132,6 +138,49 @@ async function connectionCommand(action: string | undefined, args: string[], val
   }
 }
 
+async function orgCommand(action: string | undefined, values: Record<string, unknown>): Promise<void> {
+  const settings = resolveSettings(values as Parameters<typeof resolveSettings>[0]);
+  const json = values.json === true;
+  if (typeof values.name !== 'string') throw new UsageError(`org ${action ?? ''} needs --name NAME.`);
+  const db = await openStore(settings.dataDir);
+  try {
+    if (action === 'create') {
+      if (typeof values['owner-email'] !== 'string') throw new UsageError('org create needs --owner-email EMAIL.');
+      const result = await createOrgWithOwner(db, {
+        name: values.name,
+        ownerEmail: values['owner-email'],
+        ...(typeof values['owner-name'] === 'string' ? { ownerName: values['owner-name'] } : {}),
+      });
+      const out = { orgId: result.org.id, ownerMemberId: result.ownerMemberId, enrollmentCode: result.enrollmentCode, expiresAt: result.enrollmentExpiresAt };
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(out)}\n`
+          : `Created org "${result.org.name}".\n\n  Enrollment code:  ${result.enrollmentCode}\n  Valid until:      ${result.enrollmentExpiresAt}\n\n` +
+              'Redeem it once in the app (or POST /api/v1/session/redeem) to sign the owner in.\n',
+      );
+      return;
+    }
+    if (action === 'enroll') {
+      if (typeof values.email !== 'string') throw new UsageError('org enroll needs --email EMAIL of an active member.');
+      const member = await db
+        .selectFrom('members as m')
+        .innerJoin('orgs as o', 'o.id', 'm.org_id')
+        .select('m.id')
+        .where('o.name_lower', '=', values.name.trim().toLowerCase())
+        .where('m.email_lower', '=', values.email.trim().toLowerCase())
+        .where('m.status', '=', 'active')
+        .executeTakeFirst();
+      if (!member) throw new DomainError('not_found', `No active member ${values.email} in an org named "${values.name}".`);
+      const { code, expiresAt } = await issueEnrollmentCode(db, member.id);
+      process.stdout.write(json ? `${JSON.stringify({ enrollmentCode: code, expiresAt })}\n` : `Enrollment code: ${code} (valid until ${expiresAt})\n`);
+      return;
+    }
+    throw new UsageError(`Unknown org command "${action ?? ''}".`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -153,6 +202,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'connection') {
       await connectionCommand(action, rest, values);
+      return 0;
+    }
+    if (command === 'org') {
+      await orgCommand(action, values);
       return 0;
     }
     throw new UsageError(`Unknown command "${command}".`);

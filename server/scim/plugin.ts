@@ -13,11 +13,14 @@ import { authenticateConnection } from './authenticate.js';
 import { detectProvider } from './detectProvider.js';
 import { ScimError, invalidSyntax } from './errors.js';
 import type { FailedAuthLimiter } from './failedAuthLimiter.js';
+import type { EventBus } from '../domain/eventBus.js';
 import { discoveryRoutes } from './routes/discovery.js';
+import { RequestLogRecorder, redactRequestBody } from './requestLog.js';
 import { groupRoutes, userRoutes } from './routes/resources.js';
 
 export interface ScimPluginOptions {
   db: Store;
+  bus: EventBus;
   publicUrl: () => string;
   limiter: FailedAuthLimiter;
   clock: () => number;
@@ -27,6 +30,10 @@ export interface ScimRequestContext {
   connection: ScimConnectionsTable;
   /** The connection's Endpoint Base URL, for Location headers and meta.location. */
   baseUrl: string;
+  /** When the request arrived, for the request log. */
+  receivedAt: number;
+  /** The SCIM error `detail` this request was answered with, for the request log. */
+  errorDetail: string | null;
 }
 
 declare module 'fastify' {
@@ -39,6 +46,9 @@ declare module 'fastify' {
 const USAGE_WRITE_INTERVAL_MS = 5_000;
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
+  // Unauthenticated requests have no context; they are not recorded in any connection's log.
+  const context = reply.request.scim as ScimRequestContext | null;
+  if (context) context.errorDetail = error.message;
   return reply.code(error.status).headers(error.headers).type(SCIM_CONTENT_TYPE).send(error.toBody());
 }
 
@@ -68,12 +78,16 @@ export function toScimError(error: unknown): ScimError | undefined {
 }
 
 export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, options) => {
-  const { db, publicUrl, limiter, clock } = options;
+  const { db, publicUrl, limiter, clock, bus } = options;
   const lastUsageWrite = new Map<string, { at: number; provider: string | null }>();
 
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
 
+  const requestLog = new RequestLogRecorder({ db, bus, log: app.log });
+  app.addHook('onClose', async () => requestLog.close());
+
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: { connectionId: string } }>) => {
+    const receivedAt = clock();
     const connection = await authenticateConnection(db, {
       connectionId: request.params.connectionId,
       authorization: request.headers.authorization,
@@ -81,7 +95,28 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
       limiter,
       now: clock(),
     });
-    request.scim = { connection, baseUrl: endpointBaseUrl(publicUrl(), connection.id) };
+    request.scim = { connection, baseUrl: endpointBaseUrl(publicUrl(), connection.id), receivedAt, errorDetail: null };
+  });
+
+  // Every request that reached a known connection goes to its request log and counters (buffered).
+  app.addHook('onResponse', async (request, reply) => {
+    const context = request.scim as ScimRequestContext | null;
+    if (!context) return;
+    try {
+      requestLog.record({
+        connectionId: context.connection.id,
+        orgId: context.connection.org_id,
+        at: nowIso(() => context.receivedAt),
+        method: request.method,
+        path: request.url.replace(/^\/scim\/v2\/[^/?]+/i, '') || '/',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        errorDetail: reply.statusCode >= 400 ? (context.errorDetail ?? null) : null,
+        body: redactRequestBody(request.body),
+      });
+    } catch (error) {
+      request.log.warn({ err: error }, 'could not record the request in the SCIM request log');
+    }
   });
 
   // Record which directory is calling and when; at most one write per connection per interval.
@@ -121,6 +156,6 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
   );
 
   await app.register(discoveryRoutes);
-  await app.register(userRoutes, { db, clock });
-  await app.register(groupRoutes, { db, clock });
+  await app.register(userRoutes, { db, clock, bus });
+  await app.register(groupRoutes, { db, clock, bus });
 };

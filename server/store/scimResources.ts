@@ -5,6 +5,7 @@
  */
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from './schema.js';
+import { emailOf, nameOf, searchTextOf } from '../domain/directoryPerson.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -35,6 +36,10 @@ const derivedColumns: Record<ResourceTable, (resource: StoredResource) => Record
       external_id: textOrNull(resource.externalId),
       display_name: textOrNull(resource.displayName),
       active: resource.active === true ? 1 : resource.active === false ? 0 : null,
+      // What the pool shows and searches (migration 002).
+      email: emailOf(resource),
+      full_name: nameOf(resource),
+      search_text: searchTextOf(resource),
     };
   },
   scim_groups: (resource) => {

@@ -8,7 +8,12 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
 import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
-import { newId, nowIso } from '../../domain/ids.js';
+import { newId } from '../../domain/ids.js';
+import type { EventBus } from '../../domain/eventBus.js';
+import { runDomainTransaction } from '../../domain/transaction.js';
+import type { DomainContext } from '../../domain/context.js';
+import { applyDirectoryChange, connectionActor, type DirectoryChange } from '../../domain/directorySync.js';
+import type { ScimConnectionsTable } from '../../store/schema.js';
 import {
   deleteResource,
   findResource,
@@ -53,6 +58,8 @@ interface ResourceKind {
   loadRelated(db: Db, ids: string[]): Promise<Map<string, MemberRef[]>>;
 
   render(row: ResourceRow, location: string, related: MemberRef[], baseUrl: string): Record<string, unknown>;
+  /** Whether writes are directory changes the org must react to (Users: deprovisioning, profiles). */
+  affectsOrg: boolean;
 }
 
 const relatedRefs = (related: MemberRef[], baseUrl: string, endpoint: string) =>
@@ -64,6 +71,7 @@ const userKind: ResourceKind = {
   uniqueAttribute: 'userName',
   relation: 'groups',
   loadRelated: groupsOfUsers,
+  affectsOrg: true,
   render: (row, location, related, baseUrl) =>
     renderUser(row.resource, { ...metaOf(row, location), groups: relatedRefs(related, baseUrl, '/Groups') }),
 };
@@ -74,6 +82,7 @@ const groupKind: ResourceKind = {
   uniqueAttribute: 'displayName',
   relation: 'members',
   loadRelated: membersOfGroups,
+  affectsOrg: false,
   render: (row, location, related, baseUrl) =>
     renderGroup(row.resource, { ...metaOf(row, location), members: relatedRefs(related, baseUrl, '/Users') }),
 };
@@ -85,11 +94,19 @@ function metaOf(row: ResourceRow, location: string) {
 interface RouteOptions {
   db: Store;
   clock: () => number;
+  bus: EventBus;
 }
 
 function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
   const endpoint = kind.resourceType.endpoint;
-  return async (app, { db, clock }) => {
+  return async (app, { db, clock, bus }) => {
+    const inTransaction = <T>(connection: ScimConnectionsTable, work: (trx: Db, ctx: DomainContext) => Promise<T>) =>
+      runDomainTransaction({ db, bus, clock }, connectionActor(connection), (ctx) => work(ctx.db, ctx));
+
+    async function directoryChanged(ctx: DomainContext, connection: ScimConnectionsTable, change: DirectoryChange): Promise<void> {
+      if (kind.affectsOrg) await applyDirectoryChange(ctx, connection, change);
+    }
+
     async function present(trx: Db, rows: ResourceRow[], baseUrl: string, projection: ProjectionQuery): Promise<Record<string, unknown>[]> {
       // Entra reads groups with excludedAttributes=members: skip loading what will not be returned.
       const related = isAttributeReturned(kind.resourceType, projection, kind.relation)
@@ -158,11 +175,13 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
 
     app.post(endpoint, async (request, reply) => {
       const { resource, members } = canonicalizeResource(kind.resourceType, request.body);
-      const connectionId = request.scim.connection.id;
-      const result = await db.transaction().execute(async (trx) => {
-        const row = await insertResource(trx, kind.table, { id: newId(), connectionId, resource, now: nowIso(clock) }).catch((e) =>
+      const connection = request.scim.connection;
+      const connectionId = connection.id;
+      const result = await inTransaction(connection, async (trx, ctx) => {
+        const row = await insertResource(trx, kind.table, { id: newId(), connectionId, resource, now: ctx.now }).catch((e) =>
           refuseDuplicate(e, resource),
         );
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
         if (members && members.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'add', ids: members.map((m) => m.value) }]);
         }
@@ -173,10 +192,12 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
 
     app.put<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
       const { resource, members } = canonicalizeResource(kind.resourceType, request.body);
-      const connectionId = request.scim.connection.id;
-      return db.transaction().execute(async (trx) => {
+      const connection = request.scim.connection;
+      const connectionId = connection.id;
+      return inTransaction(connection, async (trx, ctx) => {
         const current = await mustFind(trx, connectionId, request.params.id);
-        const row = await updateResource(trx, kind.table, current, resource, nowIso(clock)).catch((e) => refuseDuplicate(e, resource));
+        const row = await updateResource(trx, kind.table, current, resource, ctx.now).catch((e) => refuseDuplicate(e, resource));
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
         // PUT replaces the whole resource (RFC 7644 §3.5.1): for a Group that includes its members.
         if (kind.relation === 'members') {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
@@ -187,16 +208,19 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
 
     app.patch<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
       const operations = normalizePatchRequest(kind.resourceType, request.body);
-      const connectionId = request.scim.connection.id;
+      const connection = request.scim.connection;
+      const connectionId = connection.id;
       const projection = parseProjectionQuery(request.query as RawQuery);
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(connection, async (trx, ctx) => {
         const current = await mustFind(trx, connectionId, request.params.id);
         const { resource, memberChanges } = applyPatch(kind.resourceType, current.resource, operations, { resourceId: current.id });
         let row = current;
-        const now = nowIso(clock);
+        const now = ctx.now;
         if (JSON.stringify(resource) !== JSON.stringify(current.resource)) {
           row = await updateResource(trx, kind.table, current, resource, now).catch((e) => refuseDuplicate(e, resource));
         }
+        // Also when nothing changed: a directory repeating "deactivate" must still end any access left.
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
         if (memberChanges.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, memberChanges);
           if (row === current) row = await touchResource(trx, kind.table, current, now);
@@ -207,9 +231,12 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     });
 
     app.delete<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
-      const deleted = await db
-        .transaction()
-        .execute((trx) => deleteResource(trx, kind.table, request.scim.connection.id, request.params.id, nowIso(clock)));
+      const connection = request.scim.connection;
+      const deleted = await inTransaction(connection, async (trx, ctx) => {
+        const gone = await deleteResource(trx, kind.table, connection.id, request.params.id, ctx.now);
+        if (gone) await directoryChanged(ctx, connection, { kind: 'deleted', scimUserId: request.params.id });
+        return gone;
+      });
       if (!deleted) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
       return reply.code(204).send();
     });

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_scim.js';
+import * as m002 from './002_org.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
+  '002_org': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

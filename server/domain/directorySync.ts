@@ -1,0 +1,85 @@
+/**
+ * What a directory's writes mean for the org. Runs inside the SCIM request's transaction, so the
+ * directory's change and its consequences commit together or not at all:
+ * - deactivated (`active` false, however the directory phrased it) or deleted → the linked member
+ *   is removed (see memberRemoval.ts) and invites made from that directory user are cancelled;
+ * - otherwise → the linked member's name and email follow the directory;
+ * - always → admins watching the pool hear that it changed.
+ * Reactivation needs nothing here: the pool derives "available" from the directory's state.
+ */
+import type { ScimConnectionsTable } from '../store/schema.js';
+import type { StoredResource } from '../store/scimResources.js';
+import type { DomainContext } from './context.js';
+import { cancelInvitesForDirectoryUser, removeMember } from './memberRemoval.js';
+import { emailOf, nameOf } from './directoryPerson.js';
+import { recordAudit } from './audit.js';
+
+export type DirectoryChange =
+  | { kind: 'written'; scimUserId: string; resource: StoredResource }
+  | { kind: 'deleted'; scimUserId: string };
+
+export function connectionActor(connection: Pick<ScimConnectionsTable, 'id' | 'name'>) {
+  return { type: 'connection' as const, id: connection.id, label: connection.name };
+}
+
+export async function applyDirectoryChange(
+  ctx: DomainContext,
+  connection: Pick<ScimConnectionsTable, 'id' | 'org_id' | 'name'>,
+  change: DirectoryChange,
+): Promise<void> {
+  const orgId = connection.org_id;
+  const deactivated = change.kind === 'deleted' || change.resource.active === false;
+  const member = await ctx.db
+    .selectFrom('members')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('scim_user_id', '=', change.scimUserId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+
+  if (deactivated) {
+    const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;
+    if (member) await removeMember(ctx, member, reason);
+    else await cancelInvitesForDirectoryUser(ctx, orgId, change.scimUserId, reason);
+  } else if (member) {
+    await followProfile(ctx, member, change.resource);
+  }
+  ctx.events.add(orgId, { type: 'pool.changed', connectionId: connection.id, poolEntryIds: [change.scimUserId] });
+}
+
+async function followProfile(
+  ctx: DomainContext,
+  member: { id: string; org_id: string; email: string; display_name: string },
+  resource: StoredResource,
+): Promise<void> {
+  const name = nameOf(resource);
+  const email = emailOf(resource) ?? member.email;
+  if (name === member.display_name && email === member.email) return;
+  // Another active member may already use the new email; then only the name follows.
+  const clash =
+    email.toLowerCase() !== member.email.toLowerCase() &&
+    (await ctx.db
+      .selectFrom('members')
+      .select('id')
+      .where('org_id', '=', member.org_id)
+      .where('email_lower', '=', email.toLowerCase())
+      .where('status', '=', 'active')
+      .executeTakeFirst());
+  const nextEmail = clash ? member.email : email;
+  await ctx.db
+    .updateTable('members')
+    .set({ display_name: name, email: nextEmail, email_lower: nextEmail.toLowerCase(), updated_at: ctx.now })
+    .where('id', '=', member.id)
+    .execute();
+  await recordAudit(ctx, {
+    orgId: member.org_id,
+    kind: 'member.profile_synced',
+    subject: { type: 'member', id: member.id, label: nextEmail },
+    details: {
+      before: { name: member.display_name, email: member.email },
+      after: { name, email: nextEmail },
+      ...(clash ? { emailNotChanged: `another member already uses ${email}` } : {}),
+    },
+  });
+  ctx.events.add(member.org_id, { type: 'member.changed', memberId: member.id });
+}

@@ -1,0 +1,89 @@
+/**
+ * The pool: the users a directory provisioned into one connection, and where each stands with the
+ * org. Status is derived in SQL from the directory's state and the org's members and invites, so
+ * paging, filtering and totals are exact and nothing is computed over a whole directory in memory:
+ * - deactivated: the directory wrote `active: false` or deleted the user;
+ * - member: an active member is linked to the entry;
+ * - invited: a pending, unexpired invite was made from the entry;
+ * - available: anything else (reactivation in the directory makes an entry available again).
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, ScimConnectionsTable } from '../store/schema.js';
+import type { PoolEntry, PoolPage, PoolQuery, PoolStatus } from '../../shared/api/pool.js';
+import { DomainError } from './errors.js';
+
+/**
+ * The caller's org's connection. Deleted connections stay readable (their pool is the record of
+ * who the directory had); the write paths refuse them separately.
+ */
+export async function connectionOfOrg(db: Kysely<Database>, orgId: string, connectionId: string): Promise<ScimConnectionsTable> {
+  const row = await db.selectFrom('scim_connections').selectAll().where('id', '=', connectionId).where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) throw new DomainError('not_found', `No SCIM connection with id ${connectionId} in this org.`, 'connectionId');
+  return row;
+}
+
+/** `LIKE` pattern matching `needle` literally anywhere (wildcards escaped with `\`). */
+export function containsPattern(needle: string): string {
+  return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function memberIdOf(orgId: string): RawBuilder<string | null> {
+  return sql<string | null>`(select m.id from members m where m.org_id = ${orgId} and m.scim_user_id = u.id and m.status = 'active' limit 1)`;
+}
+
+function inviteIdOf(orgId: string, now: string): RawBuilder<string | null> {
+  return sql<
+    string | null
+  >`(select i.id from invites i where i.org_id = ${orgId} and i.scim_user_id = u.id and i.status = 'pending' and i.expires_at > ${now} order by i.created_at desc limit 1)`;
+}
+
+function statusOf(orgId: string, now: string): RawBuilder<PoolStatus> {
+  return sql<PoolStatus>`(case
+    when u.active = 0 or u.deleted_at is not null then 'deactivated'
+    when exists (select 1 from members m where m.org_id = ${orgId} and m.scim_user_id = u.id and m.status = 'active') then 'member'
+    when exists (select 1 from invites i where i.org_id = ${orgId} and i.scim_user_id = u.id and i.status = 'pending' and i.expires_at > ${now}) then 'invited'
+    else 'available' end)`;
+}
+
+export async function listPool(db: Kysely<Database>, orgId: string, connectionId: string, query: PoolQuery, now: string): Promise<PoolPage> {
+  await connectionOfOrg(db, orgId, connectionId);
+  let base = db.selectFrom('scim_users as u').where('u.connection_id', '=', connectionId);
+  const search = query.search?.trim().toLowerCase();
+  if (search) base = base.where(sql<boolean>`u.search_text like ${containsPattern(search)} escape '\\'`);
+  if (query.status) base = base.where(statusOf(orgId, now), '=', query.status);
+
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .select([
+      'u.id',
+      'u.connection_id',
+      'u.user_name',
+      'u.full_name',
+      'u.email',
+      'u.active',
+      'u.deleted_at',
+      'u.updated_at',
+      statusOf(orgId, now).as('status'),
+      memberIdOf(orgId).as('member_id'),
+      inviteIdOf(orgId, now).as('invite_id'),
+    ])
+    .orderBy('u.seq')
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .execute();
+
+  const items: PoolEntry[] = rows.map((row) => ({
+    id: row.id,
+    connectionId: row.connection_id,
+    userName: row.user_name,
+    name: row.full_name ?? row.user_name,
+    email: row.email,
+    directoryActive: row.active !== 0 && row.deleted_at === null,
+    deletedInDirectory: row.deleted_at !== null,
+    status: row.status,
+    memberId: row.member_id,
+    inviteId: row.invite_id,
+    lastDirectoryChangeAt: row.updated_at,
+  }));
+  return { items, total: Number(total), page: query.page, pageSize: query.pageSize };
+}

@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { Actor } from '../../shared/api/common.js';
+import type { DomainContext } from './context.js';
+import { EventBus, PendingEvents } from './eventBus.js';
+import { nowIso } from './ids.js';
+
+/**
+ * Runs a unit of domain work in one transaction and publishes the live events it raised only
+ * after the commit: every multi-row change is all-or-nothing, and nobody hears of a rolled-back one.
+ */
+export async function runDomainTransaction<T>(
+  deps: { db: Kysely<Database>; bus: EventBus; clock: () => number },
+  actor: Actor,
+  work: (ctx: DomainContext) => Promise<T>,
+): Promise<T> {
+  const events = new PendingEvents();
+  const result = await deps.db.transaction().execute((trx) => work({ db: trx, now: nowIso(deps.clock), actor, events }));
+  events.publishTo(deps.bus);
+  return result;
+}
