@@ -2,7 +2,9 @@
  * The backend's HTTP application. `buildApp` returns a Fastify instance that is not yet listening,
  * so tests can use port 0 and the CLI decides where to listen.
  */
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { SCIM_CONTENT_TYPE, SCIM_ERROR } from '../shared/scim/urns.js';
 import type { Store } from './store/database.js';
 import { scimPlugin } from './scim/plugin.js';
 import { FailedAuthLimiter } from './scim/failedAuthLimiter.js';
@@ -29,6 +31,31 @@ export interface AppConfig {
 /** Log fields that could carry a secret are never written. */
 export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'headers.authorization', 'authenticationSecret', 'password'];
 
+/**
+ * Node's HTTP parser refuses some requests before any route sees them (headers or URL over 16 KiB:
+ * 431; malformed HTTP: 400). The answer still carries a JSON error that both SCIM clients
+ * (`schemas`/`status`/`detail`) and admin API clients (`error`) can read.
+ */
+function answerRefusedConnection(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const detail = tooLarge
+    ? 'The request line or headers are larger than this server accepts (16 KiB); shorten the URL or filter.'
+    : 'The HTTP request is malformed.';
+  const body = JSON.stringify({
+    schemas: [SCIM_ERROR],
+    status: String(status),
+    ...(tooLarge ? {} : { scimType: 'invalidSyntax' }),
+    detail,
+    error: { code: 'invalid_request', message: detail },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const app = Fastify({
     ...(config.logger ? { loggerInstance: config.logger } : { logger: false }),
@@ -36,9 +63,13 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     // Directories retry on failure; a request must never hang forever on a slow client.
     requestTimeout: 30_000,
     // Okta and Entra send ids in paths that are ours; no need to tolerate trailing-slash variants twice.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    // Ids longer than the router's default 100 characters should be an ordinary 404, not a 414.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
+    clientErrorHandler: answerRefusedConnection,
   });
 
+  // Only JSON is accepted anywhere; a text/plain body is a 415, not a string handed to a handler.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     'application/scim+json',
     { parseAs: 'string', bodyLimit: MAX_BODY_BYTES },

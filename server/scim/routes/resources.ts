@@ -118,7 +118,9 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     }
 
     async function applyMemberChanges(trx: Db, connectionId: string, groupId: string, changes: MemberChange[]): Promise<void> {
-      const referenced = [...new Set(changes.flatMap((c) => ('ids' in c ? c.ids : [])))];
+      // Added members must be users of this connection; removing one that is already gone is a no-op
+      // (directories remove members they deleted moments ago).
+      const referenced = [...new Set(changes.flatMap((c) => (c.kind === 'add' || c.kind === 'replace' ? c.ids : [])))];
       const unknown = await unknownUserIds(trx, connectionId, referenced);
       if (unknown.length > 0) {
         throw invalidValue(`Group members must be users of this connection; unknown id(s): ${unknown.slice(0, 5).join(', ')}.`);
