@@ -7,13 +7,34 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type Store = Kysely<Database>;
 
 export const DATABASE_FILE_NAME = 'scim-directory-sync.sqlite';
+
+/**
+ * Kysely's SQLite dialect, with every transaction started as BEGIN IMMEDIATE. A deferred
+ * transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT when another
+ * process (the CLI next to `serve`) committed in between; an immediate one takes the write lock
+ * up front and waits for it (busy_timeout) instead.
+ */
+function immediateTransactionDialect(inner: SqliteDialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createDriver: () => {
+      const driver = inner.createDriver();
+      driver.beginTransaction = async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      };
+      return driver;
+    },
+  };
+}
 
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -23,7 +44,7 @@ export function openSqliteStore(file: string): Store {
   sqlite.pragma('foreign_keys = ON');
   // The CLI and the server share the file; a writer waits for the other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: immediateTransactionDialect(new SqliteDialect({ database: sqlite })) });
 }
 
 export function storeFileIn(dataDir: string): string {
