@@ -15,7 +15,8 @@ export type RemovalOutcome =
 
 export const LAST_OWNER_ALERT = 'last_owner_removal_refused';
 
-async function isLastOwner(ctx: DomainContext, member: MembersTable): Promise<boolean> {
+/** True when the member is an owner and no other active owner exists. */
+export async function isLastOwner(ctx: DomainContext, member: MembersTable): Promise<boolean> {
   if (member.role !== 'owner') return false;
   const others = await ctx.db
     .selectFrom('members')

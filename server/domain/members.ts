@@ -13,7 +13,7 @@ import type { Role } from '../../shared/api/common.js';
 import type { DomainContext } from './context.js';
 import { DomainError } from './errors.js';
 import { recordAudit } from './audit.js';
-import { cancelInvitesForDirectoryUser, removeMember, type RemovalOutcome } from './memberRemoval.js';
+import { cancelInvitesForDirectoryUser, isLastOwner, removeMember, type RemovalOutcome } from './memberRemoval.js';
 
 type MemberRow = MembersTable & { connection_id: string | null; connection_name: string | null };
 
@@ -94,18 +94,6 @@ async function activeMemberOf(ctx: DomainContext, orgId: string, memberId: strin
   return row;
 }
 
-async function otherActiveOwners(ctx: DomainContext, member: MembersTable): Promise<number> {
-  const { n } = await ctx.db
-    .selectFrom('members')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('org_id', '=', member.org_id)
-    .where('role', '=', 'owner')
-    .where('status', '=', 'active')
-    .where('id', '!=', member.id)
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
-
 /**
  * An admin removes a member: devices revoked at once. The last owner is refused: the refusal (alert,
  * audit, event) is returned, not thrown, so that it commits; the caller answers 409.
@@ -124,7 +112,7 @@ export async function changeRole(ctx: DomainContext, admin: MembersTable, member
   if ((role === 'owner' || member.role === 'owner') && admin.role !== 'owner') {
     throw new DomainError('forbidden', 'Only an owner may make someone an owner or change an owner’s role.', 'role');
   }
-  if (member.role === 'owner' && (await otherActiveOwners(ctx, member)) === 0) {
+  if (await isLastOwner(ctx, member)) {
     throw new DomainError('conflict', `${member.display_name} (${member.email}) is the org's last owner; make someone else an owner first.`, 'role');
   }
   await ctx.db.updateTable('members').set({ role, updated_at: ctx.now }).where('id', '=', member.id).execute();
