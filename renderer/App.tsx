@@ -11,6 +11,8 @@ import { Shell, type Crumb } from './screens/Shell.js';
 import { SignInScreen } from './screens/SignInScreen.js';
 import { ConnectForm } from './screens/sso/ConnectForm.js';
 import { SetupGuide } from './screens/sso/SetupGuide.js';
+import { InviteUsersScreen } from './screens/org/InviteUsersScreen.js';
+import { PoolScreen } from './screens/org/PoolScreen.js';
 
 export function App({ api, stores }: { api: DesktopApi; stores: Stores }) {
   return (
@@ -40,7 +42,7 @@ function Screens() {
   const previousAccount = useRef<string | null>(null);
   useEffect(() => {
     if (!accountId) return;
-    if (previousAccount.current !== null && previousAccount.current !== accountId) stores.connections.getState().reset();
+    if (previousAccount.current !== null && previousAccount.current !== accountId) stores.resetOrg();
     previousAccount.current = accountId;
     void stores.wizard.getState().load();
     void stores.accounts.getState().loadBackend();
@@ -65,7 +67,7 @@ function Screens() {
   if (!account || route.name === 'signIn') return <SignInScreen adding={route.name === 'signIn' && route.adding && !!account} />;
   const { crumbs, body } = screenFor(route);
   return (
-    <Shell crumbs={crumbs}>
+    <Shell crumbs={crumbs} accountId={account.id}>
       <main id="main">{body}</main>
     </Shell>
   );
@@ -74,14 +76,20 @@ function Screens() {
 function screenFor(route: Exclude<Route, { name: 'signIn' }>): { crumbs: Crumb[]; body: ReactNode } {
   const myOrg: Crumb = { label: 'My Org', route: { name: 'myOrg', tab: 'overview' } };
   const sso: Crumb = { label: 'SSO', route: { name: 'myOrg', tab: 'sso' } };
+  const members: Crumb = { label: 'Members', route: { name: 'myOrg', tab: 'members' } };
+  const TAB_LABEL = { overview: 'Overview', sso: 'SSO', members: 'Members', audit: 'Audit' } as const;
   switch (route.name) {
     case 'home':
       return { crumbs: [{ label: 'Home' }], body: <HomeScreen /> };
     case 'myOrg':
-      return { crumbs: route.tab === 'sso' ? [myOrg, { label: 'SSO' }] : [myOrg, { label: 'Overview' }], body: <MyOrgScreen tab={route.tab} /> };
+      return { crumbs: [myOrg, { label: TAB_LABEL[route.tab] }], body: <MyOrgScreen tab={route.tab} /> };
     case 'connect':
       return { crumbs: [myOrg, sso, { label: 'Connect A SCIM Provider' }], body: <ConnectForm /> };
     case 'setup':
       return { crumbs: [myOrg, sso, { label: 'Setup guide' }], body: <SetupGuide key={route.connectionId} connectionId={route.connectionId} /> };
+    case 'pool':
+      return { crumbs: [myOrg, sso, { label: 'Pool' }], body: <PoolScreen key={route.connectionId} connectionId={route.connectionId} /> };
+    case 'invite':
+      return { crumbs: [myOrg, members, { label: 'Invite Users' }], body: <InviteUsersScreen key={route.connectionId ?? ''} {...(route.connectionId ? { connectionId: route.connectionId } : {})} /> };
   }
 }

@@ -4,14 +4,17 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type OrgTab = 'overview' | 'sso';
+export type OrgTab = 'overview' | 'sso' | 'members' | 'audit';
+export const ORG_TABS: readonly OrgTab[] = ['overview', 'members', 'sso', 'audit'];
 
 export type Route =
   | { name: 'home' }
   | { name: 'signIn'; adding: boolean }
   | { name: 'myOrg'; tab: OrgTab }
   | { name: 'connect' }
-  | { name: 'setup'; connectionId: string };
+  | { name: 'setup'; connectionId: string }
+  | { name: 'pool'; connectionId: string }
+  | { name: 'invite'; connectionId?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -20,7 +23,9 @@ export function parseRoute(hash: string): Route {
   if (a === 'my-org') {
     if (b === 'sso' && c === 'connect') return { name: 'connect' };
     if (b === 'sso' && c === 'setup' && d) return { name: 'setup', connectionId: d };
-    return { name: 'myOrg', tab: b === 'sso' ? 'sso' : 'overview' };
+    if (b === 'sso' && c === 'pool' && d) return { name: 'pool', connectionId: d };
+    if (b === 'members' && c === 'invite') return d ? { name: 'invite', connectionId: d } : { name: 'invite' };
+    return { name: 'myOrg', tab: ORG_TABS.find((t) => t === b) ?? 'overview' };
   }
   return { name: 'home' };
 }
@@ -37,6 +42,10 @@ export function hrefOf(route: Route): string {
       return '#/my-org/sso/connect';
     case 'setup':
       return `#/my-org/sso/setup/${encodeURIComponent(route.connectionId)}`;
+    case 'pool':
+      return `#/my-org/sso/pool/${encodeURIComponent(route.connectionId)}`;
+    case 'invite':
+      return route.connectionId ? `#/my-org/members/invite/${encodeURIComponent(route.connectionId)}` : '#/my-org/members/invite';
   }
 }
 

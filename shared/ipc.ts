@@ -9,8 +9,12 @@
  */
 import { z } from 'zod';
 import { Connection, RequestLogEntry } from './api/connections.js';
-import { DirectoryProvider, Role } from './api/common.js';
+import { DirectoryProvider, Id, Role } from './api/common.js';
 import { LiveEvent } from './api/events.js';
+import { PoolPage, PoolStatus } from './api/pool.js';
+import { INVITE_STATUSES, InviteByEmailRequest, InviteFromPoolRequest, InvitePage, InviteResults } from './api/invites.js';
+import { Member, MemberPage } from './api/members.js';
+import { AlertList, AuditPage } from './api/audit.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
@@ -66,6 +70,21 @@ export type WizardState = z.infer<typeof WizardState>;
 const empty = z.object({});
 const connectionRef = z.object({ connectionId: z.string().uuid() });
 
+/** Server-side paging over IPC: numbers (not strings), at most 500 a page. */
+export const IPC_MAX_PAGE_SIZE = 500;
+const paging = z.object({
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(IPC_MAX_PAGE_SIZE).default(50),
+});
+/** An ISO-8601 time (`2026-11-29T10:00:00Z`), checked here so the field is named. */
+const isoTime = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not an ISO-8601 time');
+const memberRef = z.object({ memberId: Id });
+
 /** Request and response schema of every channel. */
 export const IPC_CONTRACT = {
   'accounts:list': { request: empty, response: AccountsState },
@@ -103,6 +122,39 @@ export const IPC_CONTRACT = {
   },
   'connections:test': { request: connectionRef, response: ProbeReport },
   'connections:forgetSecret': { request: connectionRef, response: z.object({ forgotten: z.literal(true) }) },
+
+  /** One page of a connection's pool (the directory's users), searched and filtered by the backend. */
+  'pool:list': {
+    request: connectionRef.extend({ ...paging.shape, search: z.string().trim().max(200).optional(), status: PoolStatus.optional() }),
+    response: PoolPage,
+  },
+
+  /** Invite from the pool: one result per entry (`invited` carries the invite code to hand over). */
+  'invites:fromPool': { request: InviteFromPoolRequest, response: InviteResults },
+  'invites:byEmail': { request: InviteByEmailRequest, response: InviteResults },
+  'invites:list': { request: paging.extend({ status: z.enum(INVITE_STATUSES).optional() }), response: InvitePage },
+  'invites:revoke': { request: z.object({ inviteId: Id }), response: z.object({ revoked: z.literal(true) }) },
+
+  'members:list': {
+    request: paging.extend({ status: z.enum(['active', 'removed']).default('active'), unmanaged: z.boolean().optional() }),
+    response: MemberPage,
+  },
+  'members:remove': { request: memberRef, response: z.object({ removed: z.literal(true) }) },
+  'members:setRole': { request: memberRef.extend({ role: Role }), response: Member },
+  'members:link': { request: memberRef.extend({ poolEntryId: Id }), response: Member },
+
+  'audit:list': {
+    request: paging.extend({
+      actorType: z.enum(['member', 'connection', 'system']).optional(),
+      actorId: z.string().trim().min(1).max(200).optional(),
+      kind: z.string().trim().min(1).max(100).optional(),
+      since: isoTime.optional(),
+      until: isoTime.optional(),
+    }),
+    response: AuditPage,
+  },
+  'alerts:list': { request: empty, response: AlertList },
+  'alerts:dismiss': { request: z.object({ alertId: Id }), response: z.object({ dismissed: z.literal(true) }) },
 
   'clipboard:copyText': { request: z.object({ text: z.string().max(1000) }), response: z.object({ copied: z.literal(true) }) },
 

@@ -16,8 +16,10 @@ import {
 } from '../../shared/api/connections.js';
 import { RedeemCodeResponse, SessionInfo } from '../../shared/api/session.js';
 import { PoolPage, type PoolQuery } from '../../shared/api/pool.js';
-import { InviteResults, type InviteFromPoolRequest } from '../../shared/api/invites.js';
-import { MemberPage } from '../../shared/api/members.js';
+import { InvitePage, InviteResults, type INVITE_STATUSES, type InviteByEmailRequest, type InviteFromPoolRequest } from '../../shared/api/invites.js';
+import { Member, MemberPage } from '../../shared/api/members.js';
+import { AlertList, AuditPage } from '../../shared/api/audit.js';
+import type { Role } from '../../shared/api/common.js';
 import { AdminApiError, BackendUnreachableError } from './errors.js';
 import { isLoopbackHost } from './addressClassification.js';
 
@@ -155,7 +157,57 @@ export class AdminApiClient {
     return this.call({ method: 'POST', url: '/invites/from-pool', data: request }, InviteResults);
   }
 
-  members(query: { page?: number; pageSize?: number; status?: 'active' | 'removed' } = {}): Promise<MemberPage> {
-    return this.call({ method: 'GET', url: '/members', params: query }, MemberPage);
+  inviteByEmail(request: z.input<typeof InviteByEmailRequest>): Promise<InviteResults> {
+    return this.call({ method: 'POST', url: '/invites', data: request }, InviteResults);
+  }
+
+  invites(query: { page?: number; pageSize?: number; status?: (typeof INVITE_STATUSES)[number] } = {}): Promise<InvitePage> {
+    return this.call({ method: 'GET', url: '/invites', params: query }, InvitePage);
+  }
+
+  revokeInvite(inviteId: string): Promise<void> {
+    return this.call({ method: 'DELETE', url: `/invites/${encodeURIComponent(inviteId)}` });
+  }
+
+  /** `unmanaged`: only members no directory manages (invited by email and not linked). */
+  members(query: { page?: number; pageSize?: number; status?: 'active' | 'removed'; unmanaged?: boolean } = {}): Promise<MemberPage> {
+    const { unmanaged, ...rest } = query;
+    const params = unmanaged === undefined ? rest : { ...rest, unmanaged: unmanaged ? 'true' : 'false' };
+    return this.call({ method: 'GET', url: '/members', params }, MemberPage);
+  }
+
+  removeMember(memberId: string): Promise<void> {
+    return this.call({ method: 'DELETE', url: `/members/${encodeURIComponent(memberId)}` });
+  }
+
+  setMemberRole(memberId: string, role: Role): Promise<Member> {
+    return this.call({ method: 'PATCH', url: `/members/${encodeURIComponent(memberId)}`, data: { role } }, Member);
+  }
+
+  linkMember(memberId: string, poolEntryId: string): Promise<Member> {
+    return this.call({ method: 'POST', url: `/members/${encodeURIComponent(memberId)}/link`, data: { poolEntryId } }, Member);
+  }
+
+  audit(
+    query: {
+      page?: number;
+      pageSize?: number;
+      actorType?: 'member' | 'connection' | 'system';
+      actorId?: string;
+      kind?: string;
+      since?: string;
+      until?: string;
+    } = {},
+  ): Promise<z.output<typeof AuditPage>> {
+    return this.call({ method: 'GET', url: '/audit', params: query }, AuditPage);
+  }
+
+  alerts(): Promise<z.output<typeof AlertList>> {
+    return this.call({ method: 'GET', url: '/alerts' }, AlertList);
+  }
+
+  dismissAlert(alertId: string): Promise<void> {
+    // An empty JSON object: the backend accepts only JSON bodies on POST.
+    return this.call({ method: 'POST', url: `/alerts/${encodeURIComponent(alertId)}/dismiss`, data: {} });
   }
 }

@@ -76,6 +76,11 @@ const API_TO_IPC: Record<ApiErrorCode, IpcErrorCode> = {
   internal: 'internal',
 };
 
+/** The IPC error code for an admin API error code. */
+export function ipcCodeOf(code: ApiErrorCode): IpcErrorCode {
+  return API_TO_IPC[code];
+}
+
 function withOptional(base: Pick<IpcError, 'code' | 'message'>, fix: string | undefined, field: string | undefined): IpcError {
   return { ...base, ...(fix !== undefined ? { fix } : {}), ...(field !== undefined ? { field } : {}) };
 }

@@ -17,6 +17,7 @@ import { AdminApiError, ServiceError, toIpcError } from './errors.js';
 import { HeldSecrets } from './heldSecrets.js';
 import { openAllowlistedLink } from './links.js';
 import { LiveEvents } from './liveEvents.js';
+import { PeopleService } from './peopleService.js';
 import { createSettingsStore, type SettingsStore } from './settingsStore.js';
 import { createWizardStore, type WizardStore } from './wizardStore.js';
 
@@ -29,6 +30,7 @@ export interface MainServices {
   handlers: IpcHandlers;
   accounts: AccountsService;
   connections: ConnectionsService;
+  people: PeopleService;
   liveEvents: LiveEvents;
   settings: SettingsStore;
   wizard: WizardStore;
@@ -138,6 +140,7 @@ export function createMainServices(deps: ServiceDeps): MainServices {
     },
   });
   const connections = new ConnectionsService({ accounts, secrets, clipboard, wizard });
+  const people = new PeopleService(accounts);
 
   /** Live events follow the active account from the first call on (the app's start). */
   async function followActiveIfIdle(): Promise<void> {
@@ -183,6 +186,28 @@ export function createMainServices(deps: ServiceDeps): MainServices {
       await connections.forgetSecret(request.connectionId);
       return { forgotten: true };
     },
+
+    'pool:list': async (request) => {
+      await followActiveIfIdle();
+      return people.pool(request);
+    },
+    'invites:fromPool': (request) => people.inviteFromPool(request),
+    'invites:byEmail': (request) => people.inviteByEmail(request),
+    'invites:list': (request) => people.invites(request),
+    'invites:revoke': (request) => people.revokeInvite(request),
+    'members:list': async (request) => {
+      await followActiveIfIdle();
+      return people.members(request);
+    },
+    'members:remove': (request) => people.removeMember(request),
+    'members:setRole': (request) => people.setRole(request),
+    'members:link': (request) => people.link(request),
+    'audit:list': (request) => people.audit(request),
+    'alerts:list': async () => {
+      await followActiveIfIdle();
+      return people.alerts();
+    },
+    'alerts:dismiss': (request) => people.dismissAlert(request),
 
     'clipboard:copyText': async (request) => {
       clipboard.copy(request.text);
@@ -262,6 +287,7 @@ export function createMainServices(deps: ServiceDeps): MainServices {
     handlers,
     accounts,
     connections,
+    people,
     liveEvents,
     settings,
     wizard,

@@ -19,20 +19,20 @@ export function OrgMenu() {
   const switchTo = async (accountId: string) => {
     const result = await stores.accounts.getState().switchTo(accountId);
     if (result.ok) {
-      stores.connections.getState().reset();
+      stores.resetOrg();
       navigate({ name: 'home' });
     }
   };
   const signOut = async () => {
     const result = await stores.accounts.getState().signOut(active.id);
     if (result.ok) {
-      stores.connections.getState().reset();
+      stores.resetOrg();
       navigate(result.value.activeAccountId ? { name: 'home' } : { name: 'signIn', adding: false });
     }
   };
 
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger className="org-trigger" aria-label={`${ORG_MENU_LABEL}: ${active.orgName}`} title={ORG_MENU_LABEL}>
         <span className="org-avatar" aria-hidden="true">
           {initials(active.orgName)}
@@ -49,6 +49,10 @@ export function OrgMenu() {
           <DropdownMenu.Item className="menu-item" onSelect={() => navigate({ name: 'myOrg', tab: 'overview' })}>
             <Icon name="building" />
             My Org
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className="menu-item" onSelect={() => navigate({ name: 'invite' })}>
+            <Icon name="mail" />
+            Invite Users
           </DropdownMenu.Item>
           <DropdownMenu.Separator className="menu-sep" />
           <DropdownMenu.Label className="menu-label">Accounts on this device</DropdownMenu.Label>

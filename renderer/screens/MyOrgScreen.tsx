@@ -1,10 +1,12 @@
 /** My Org: Radix Tabs for the org's settings; the "SSO" tab holds the SCIM Connections section. */
 import * as Tabs from '@radix-ui/react-tabs';
-import { navigate, type OrgTab } from '../router.js';
+import { ORG_TABS, navigate, type OrgTab } from '../router.js';
 import { activeAccount } from '../stores/accounts.js';
 import { useAccounts } from '../stores/index.js';
 import { PublicUrlSettings } from './sso/PublicUrl.js';
 import { ScimConnections } from './sso/ScimConnections.js';
+import { AuditTab } from './org/AuditTab.js';
+import { MembersTab } from './org/MembersTab.js';
 
 export function MyOrgScreen({ tab }: { tab: OrgTab }) {
   const account = useAccounts(activeAccount);
@@ -15,13 +17,19 @@ export function MyOrgScreen({ tab }: { tab: OrgTab }) {
         <p className="eyebrow">My Org</p>
         <h1>{account.orgName}</h1>
       </header>
-      <Tabs.Root value={tab} onValueChange={(value) => navigate({ name: 'myOrg', tab: value === 'sso' ? 'sso' : 'overview' })} className="tabs">
+      <Tabs.Root value={tab} onValueChange={(value) => navigate({ name: 'myOrg', tab: ORG_TABS.find((t) => t === value) ?? 'overview' })} className="tabs">
         <Tabs.List className="tab-list" aria-label="My Org settings">
           <Tabs.Trigger value="overview" className="tab">
             Overview
           </Tabs.Trigger>
+          <Tabs.Trigger value="members" className="tab">
+            Members
+          </Tabs.Trigger>
           <Tabs.Trigger value="sso" className="tab">
             SSO
+          </Tabs.Trigger>
+          <Tabs.Trigger value="audit" className="tab">
+            Audit
           </Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content value="overview" className="tab-panel">
@@ -48,8 +56,14 @@ export function MyOrgScreen({ tab }: { tab: OrgTab }) {
           </section>
           <PublicUrlSettings />
         </Tabs.Content>
+        <Tabs.Content value="members" className="tab-panel">
+          {tab === 'members' ? <MembersTab /> : null}
+        </Tabs.Content>
         <Tabs.Content value="sso" className="tab-panel">
           <ScimConnections />
+        </Tabs.Content>
+        <Tabs.Content value="audit" className="tab-panel">
+          {tab === 'audit' ? <AuditTab /> : null}
         </Tabs.Content>
       </Tabs.Root>
     </div>

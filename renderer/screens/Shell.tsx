@@ -1,5 +1,6 @@
 /** The window chrome once signed in: the org menu at the top-left, breadcrumbs, the backend's state. */
 import type { ReactNode } from 'react';
+import { AlertBanners, Toasts } from '../components/Notifications.js';
 import { OrgMenu } from '../components/OrgMenu.js';
 import { Icon } from '../components/ui.js';
 import { hrefOf, type Route } from '../router.js';
@@ -10,7 +11,7 @@ export interface Crumb {
   route?: Route;
 }
 
-export function Shell({ crumbs, children }: { crumbs: Crumb[]; children: ReactNode }) {
+export function Shell({ crumbs, children, accountId }: { crumbs: Crumb[]; children: ReactNode; accountId: string }) {
   const backendStatus = useAccounts((s) => s.backendStatus);
   return (
     <div className="shell">
@@ -34,7 +35,9 @@ export function Shell({ crumbs, children }: { crumbs: Crumb[]; children: ReactNo
           ) : null}
         </div>
       </header>
+      <AlertBanners accountId={accountId} />
       <div className="content">{children}</div>
+      <Toasts />
     </div>
   );
 }

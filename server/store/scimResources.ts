@@ -27,7 +27,7 @@ function textOrNull(value: unknown): string | null {
 }
 
 /** The indexed columns of each table, computed from the canonical resource. */
-const derivedColumns: Record<ResourceTable, (resource: StoredResource) => Record<string, string | number | null>> = {
+export const derivedColumns: Record<ResourceTable, (resource: StoredResource) => Record<string, string | number | null>> = {
   scim_users: (resource) => {
     const userName = String(resource.userName);
     return {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveEvents, SseParser } from '../../main/services/liveEvents.js';
 import type { PushMessage } from '../../shared/ipc.js';
+import { LiveEvent } from '../../shared/api/events.js';
+import type { Actor } from '../../shared/api/common.js';
 
 const ORG = '6f1c2b3a-1d2e-4f50-8a6b-7c8d9e0f1a2b';
 const MEMBER = '7f1c2b3a-1d2e-4f50-8a6b-7c8d9e0f1a2b';
@@ -110,5 +112,33 @@ describe('LiveEvents', () => {
     await waitFor('second stream', () => pushed.length === 2);
     await waitFor('the first stream closed', () => open.size === 1);
     expect(pushed.map((m) => (m.kind === 'live' ? m.accountId : ''))).toEqual(['acc-1', 'acc-2']);
+  });
+});
+
+describe('LiveEvents: every event of the contract reaches the renderer', () => {
+  it('forwards one sample of each LiveEvent type, unchanged', async () => {
+    const actor: Actor = { type: 'connection', id: CONNECTION, label: 'Okta' };
+    const samples: Record<LiveEvent['type'], LiveEvent> = {
+      ready: { type: 'ready', orgId: ORG, memberId: MEMBER },
+      'pool.changed': { type: 'pool.changed', connectionId: CONNECTION, poolEntryIds: [MEMBER] },
+      'member.removed': { type: 'member.removed', memberId: MEMBER, name: 'A', email: 'a@example.com', by: actor, revokedDevices: 2, cancelledInvites: 1 },
+      'invite.cancelled': { type: 'invite.cancelled', inviteId: MEMBER, email: 'a@example.com', by: actor },
+      'member.removal_refused': { type: 'member.removal_refused', memberId: MEMBER, name: 'A', reason: 'last owner', alertId: ORG, by: actor },
+      'connection.health': { type: 'connection.health', connectionId: CONNECTION },
+      'member.changed': { type: 'member.changed', memberId: MEMBER },
+      'invite.changed': { type: 'invite.changed', inviteId: MEMBER },
+    };
+    // The sample list covers the whole union (the Record type fails to compile otherwise).
+    expect(Object.keys(samples).sort()).toEqual(LiveEvent.options.map((o) => o.shape.type.value).sort());
+    const baseUrl = await serve((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      for (const event of Object.values(samples)) response.write(frame(event.type, event));
+    });
+    const pushed: PushMessage[] = [];
+    const live = new LiveEvents({ push: (m) => pushed.push(m) });
+    following.push(live);
+    live.follow('acc-1', async () => ({ baseUrl, token: 'tok' }));
+    await waitFor('every event', () => pushed.length >= Object.keys(samples).length);
+    expect(pushed).toEqual(Object.values(samples).map((event) => ({ kind: 'live', accountId: 'acc-1', event })));
   });
 });

@@ -1,7 +1,8 @@
 /** One SCIM connection on the SSO tab: name, directory, Endpoint Base URL, and its live status. */
 import { guideFor } from '../../../shared/providers/index.js';
 import type { ConnectionView } from '../../../shared/ipc.js';
-import { CopyButton, Icon, ago } from '../../components/ui.js';
+import { Button, CopyButton, Icon, ago, plural } from '../../components/ui.js';
+import { navigate } from '../../router.js';
 import { useApi } from '../../api.js';
 import { ConnectionSettings } from './ConnectionSettings.js';
 import { connectionStatus } from './status.js';
@@ -24,6 +25,9 @@ export function ConnectionCard({ connection, setupInProgress }: { connection: Co
         </div>
         <div className="conn-actions">
           {setupInProgress ? <span className="pill pill-warn">Setup in progress</span> : null}
+          <Button size="sm" icon={<Icon name="users" />} aria-label={`View pool: ${connection.name}`} onClick={() => navigate({ name: 'pool', connectionId: connection.id })}>
+            Pool · {plural(connection.health.syncedUsers, 'user')}
+          </Button>
           <ConnectionSettings connection={connection} />
         </div>
       </div>

@@ -1,0 +1,277 @@
+/**
+ * The pool as a virtualized grid (`@tanstack/react-virtual`): only the rows on screen exist in the
+ * DOM, and the store fetches the pages they fall in. Keyboard: ↑/↓/PageUp/PageDown/Home/End move
+ * the row focus (aria-activedescendant), Space toggles the selection when the table is a picker.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { POOL_STATUSES, type PoolEntry, type PoolStatus } from '../../shared/api/pool.js';
+import { useApi } from '../api.js';
+import { useStores } from '../stores/index.js';
+import { POOL_PAGE_SIZE, createPoolStore, unselectableReason, type PoolStore } from '../stores/pool.js';
+import { Button, EmptyState, ErrorCallout, Icon, Spinner, ago } from './ui.js';
+
+export const ROW_HEIGHT = 44;
+
+/** One pool store for the life of a component, registered for live pushes while mounted. */
+export function usePoolStore(connectionId: string | null, options: { search?: string; status?: PoolStatus | null } = {}): PoolStore {
+  const api = useApi();
+  const stores = useStores();
+  const [store] = useState(() => createPoolStore(api, stores.options.debounceMs === undefined ? {} : { debounceMs: stores.options.debounceMs }));
+  useEffect(() => {
+    stores.pools.add(store);
+    return () => {
+      stores.pools.delete(store);
+      store.getState().dispose();
+    };
+  }, [stores, store]);
+  useEffect(() => {
+    if (connectionId) void store.getState().open(connectionId, options);
+  }, [store, connectionId, options.search, options.status]);
+  return store;
+}
+
+const STATUS_LABEL: Record<PoolStatus, string> = { available: 'Available', invited: 'Invited', member: 'Member', deactivated: 'Deactivated' };
+const STATUS_TONE: Record<PoolStatus, string> = { available: 'pill-info', invited: 'pill-warn', member: 'pill-ok', deactivated: 'pill-error' };
+
+export function directoryStatusOf(entry: PoolEntry): string {
+  return entry.deletedInDirectory ? 'Deleted' : entry.directoryActive ? 'Active' : 'Deactivated';
+}
+
+export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store: PoolStore; searchLabel?: string }) {
+  const id = useId();
+  const searchInput = useStore(store, (s) => s.searchInput);
+  const status = useStore(store, (s) => s.query.status);
+  const total = useStore(store, (s) => s.total);
+  const loading = useStore(store, (s) => s.status === 'loading' || Object.keys(s.loadingPages).length > 0);
+  return (
+    <div className="pool-toolbar">
+      <div className="search">
+        <Icon name="search" />
+        <label htmlFor={`${id}-q`} className="sr-only">
+          {searchLabel}
+        </label>
+        <input
+          id={`${id}-q`}
+          type="search"
+          placeholder="Search by name, email or userName"
+          value={searchInput}
+          onChange={(e) => store.getState().setSearch(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void store.getState().flushSearch();
+          }}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </div>
+      <div className="segmented" role="group" aria-label="Filter by org status">
+        {[null, ...POOL_STATUSES].map((s) => (
+          <button key={s ?? 'all'} type="button" className="seg" aria-pressed={status === s} onClick={() => void store.getState().setStatus(s)}>
+            {s ? STATUS_LABEL[s] : 'All'}
+          </button>
+        ))}
+      </div>
+      <p className="pool-total" aria-live="polite" data-testid="pool-total">
+        {loading ? <Spinner /> : null}
+        {total === null ? '' : `${total.toLocaleString('en-US')} ${total === 1 ? 'person' : 'people'}`}
+      </p>
+    </div>
+  );
+}
+
+export interface PoolTableProps {
+  store: PoolStore;
+  label: string;
+  /** A picker: rows get a checkbox, Space toggles, unselectable rows say why. */
+  selectable?: boolean;
+  height?: number;
+  /** Shown instead of the grid when the query has no rows and no search or filter is set. */
+  empty?: ReactNode;
+}
+
+export function PoolTable({ store, label, selectable = false, height = 440, empty }: PoolTableProps) {
+  const gridId = useId();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const total = useStore(store, (s) => s.total);
+  const pages = useStore(store, (s) => s.pages);
+  const status = useStore(store, (s) => s.status);
+  const error = useStore(store, (s) => s.error);
+  const query = useStore(store, (s) => s.query);
+  const selected = useStore(store, (s) => s.selected);
+  const generation = useStore(store, (s) => s.generation);
+  const [focus, setFocus] = useState(0);
+  const count = total ?? 0;
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1000, height },
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (count > 0) void store.getState().ensureRange(first, last);
+  }, [store, first, last, count, generation]);
+  useEffect(() => {
+    setFocus(0);
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [query.search, query.status, query.connectionId]);
+
+  if (status === 'error' && error && total === null) {
+    return (
+      <ErrorCallout
+        error={error}
+        title="Could not load the pool"
+        action={
+          <Button size="sm" icon={<Icon name="refresh" />} onClick={() => void store.getState().refresh()}>
+            Try again
+          </Button>
+        }
+      />
+    );
+  }
+  if (total === 0 && !query.search && !query.status && empty) return <>{empty}</>;
+
+  const move = (to: number) => {
+    const next = Math.max(0, Math.min(count - 1, to));
+    setFocus(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(focus + 1),
+      ArrowUp: () => move(focus - 1),
+      PageDown: () => move(focus + page),
+      PageUp: () => move(focus - page),
+      Home: () => move(0),
+      End: () => move(count - 1),
+      ' ': () => {
+        const row = store.getState().rowAt(focus);
+        if (selectable && row) store.getState().toggle(row);
+      },
+    };
+    const action = keys[event.key];
+    if (action && count > 0) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  const columns = selectable ? 'pool-cols pool-cols-select' : 'pool-cols';
+  const focusedRow = count > 0 ? `${gridId}-row-${focus}` : undefined;
+  return (
+    <div className="pool-grid-wrap">
+      <div
+        ref={scrollRef}
+        className="pool-scroll"
+        style={{ height }}
+        role="grid"
+        aria-label={label}
+        aria-rowcount={count + 1}
+        aria-multiselectable={selectable || undefined}
+        aria-busy={status === 'loading' || undefined}
+        aria-activedescendant={focusedRow}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="pool-grid"
+      >
+        <div role="rowgroup" className="pool-head">
+          <div role="row" aria-rowindex={1} className={`pool-row ${columns}`}>
+            {selectable ? (
+              <span role="columnheader" className="cell-check">
+                <span className="sr-only">Selected</span>
+              </span>
+            ) : null}
+            <span role="columnheader">Name</span>
+            <span role="columnheader">Email</span>
+            <span role="columnheader">userName</span>
+            <span role="columnheader">Directory</span>
+            <span role="columnheader">Org status</span>
+            <span role="columnheader">Last change</span>
+          </div>
+        </div>
+        <div role="rowgroup" className="pool-body" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = pages[Math.floor(item.index / POOL_PAGE_SIZE) + 1]?.[item.index % POOL_PAGE_SIZE];
+            const id = `${gridId}-row-${item.index}`;
+            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            if (!row) {
+              return (
+                <div key={item.key} id={id} role="row" aria-rowindex={item.index + 2} className={`pool-row ${columns} pool-row-loading`} style={style}>
+                  <span role="gridcell" className="skeleton-cell" aria-label="Loading">
+                    <span className="skeleton" />
+                  </span>
+                </div>
+              );
+            }
+            const reason = selectable ? unselectableReason(row) : null;
+            const isSelected = !!selected[row.id];
+            return (
+              <div
+                key={item.key}
+                id={id}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={selectable ? isSelected : undefined}
+                aria-disabled={reason ? true : undefined}
+                data-entry={row.id}
+                className={[
+                  'pool-row',
+                  columns,
+                  item.index === focus ? 'pool-row-focus' : '',
+                  isSelected ? 'pool-row-selected' : '',
+                  reason ? 'pool-row-disabled' : '',
+                ].join(' ')}
+                style={style}
+                onClick={() => {
+                  setFocus(item.index);
+                  if (selectable) store.getState().toggle(row);
+                }}
+              >
+                {selectable ? (
+                  <span role="gridcell" className="cell-check">
+                    <span className={`checkbox${isSelected ? ' checkbox-on' : ''}${reason ? ' checkbox-off' : ''}`} aria-hidden="true">
+                      {isSelected ? <Icon name="check" /> : null}
+                    </span>
+                    <span className="sr-only">{isSelected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
+                  </span>
+                ) : null}
+                <span role="gridcell" className="truncate cell-name" title={row.name}>
+                  {row.name}
+                </span>
+                <span role="gridcell" className="truncate" title={row.email ?? ''}>
+                  {row.email ?? <span className="muted">no email</span>}
+                </span>
+                <span role="gridcell" className="truncate mono small" title={row.userName}>
+                  {row.userName}
+                </span>
+                <span role="gridcell">
+                  <span className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>{directoryStatusOf(row)}</span>
+                </span>
+                <span role="gridcell" className="truncate">
+                  <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
+                  {reason && row.status === 'available' ? <span className="muted small"> {reason}</span> : null}
+                </span>
+                <span role="gridcell" className="muted small nowrap" title={row.lastDirectoryChangeAt}>
+                  {ago(row.lastDirectoryChangeAt)}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {total === 0 ? <p className="pool-none">Nobody matches {query.search ? `“${query.search}”` : 'this filter'}.</p> : null}
+      {total === null && status === 'loading' ? <p className="sr-only">Loading the pool…</p> : null}
+    </div>
+  );
+}
+
+export function PoolEmpty({ text }: { text: string }) {
+  return <EmptyState title={text} icon="user" />;
+}

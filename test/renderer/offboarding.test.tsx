@@ -1,0 +1,98 @@
+/** Pool paging and search, live member removal, the toast and the persistent alert, invite results. */
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/App.js';
+import { createStores } from '../../renderer/stores/index.js';
+import { createPoolStore } from '../../renderer/stores/pool.js';
+import { POOL_EMPTY_TEXT } from '../../renderer/screens/org/InviteUsersScreen.js';
+import { ACCOUNT, connectionView, createFakeApi } from './fakeApi.js';
+
+const C = '22222222-2222-4222-8222-222222222222';
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const entry = (i: number) => ({
+  id: uuid(i), connectionId: C, userName: `u${i}@acme.test`, name: `User ${i}`, email: `u${i}@acme.test`, directoryActive: true,
+  deletedInDirectory: false, status: 'available' as const, memberId: null, inviteId: null, lastDirectoryChangeAt: new Date().toISOString(),
+});
+const ok = <T,>(value: T) => ({ ok: true as const, value });
+const poolHandler = (total: number, delay: (r: any) => number = () => 0) => (r: any) =>
+  new Promise<ReturnType<typeof ok>>((resolve) => setTimeout(() => {
+    const all = r.search ? [entry(Number(r.search))] : [];
+    const n = r.search ? all.length : r.status === 'available' ? total : total;
+    const start = (r.page - 1) * r.pageSize;
+    const items = r.search ? all : Array.from({ length: Math.max(0, Math.min(r.pageSize, n - start)) }, (_, k) => entry(start + k));
+    resolve(ok({ items, total: n, page: r.page, pageSize: r.pageSize }));
+  }, delay(r)));
+
+afterEach(() => cleanup());
+
+describe('pool store', () => {
+  it('fetches pages of 200 keyed by index, never the whole directory', async () => {
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api, { debounceMs: 5 });
+    await pool.getState().open(C);
+    expect(pool.getState().total).toBe(100_000);
+    await pool.getState().ensureRange(50_000, 50_030);
+    expect(pool.getState().rowAt(50_010)?.name).toBe('User 50010');
+    await pool.getState().ensureRange(50_000, 50_030);
+    expect(fake.callsTo('pool:list').map((r) => r.page)).toEqual([1, 251]);
+    expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(200);
+  });
+
+  it('debounces the search and discards stale answers', async () => {
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(10, (r) => (r.search === '1' ? 60 : 5)) } });
+    const pool = createPoolStore(fake.api, { debounceMs: 20 });
+    await pool.getState().open(C);
+    pool.getState().setSearch('1');
+    await new Promise((r) => setTimeout(r, 30)); // "1" is in flight (slow)
+    pool.getState().setSearch('12');
+    pool.getState().setSearch('123');
+    await new Promise((r) => setTimeout(r, 120));
+    expect(fake.callsTo('pool:list').map((r) => r.search)).toEqual([undefined, '1', '123']);
+    expect(pool.getState().rowAt(0)?.name).toBe('User 123');
+  });
+});
+
+describe('live offboarding', () => {
+  const member = { id: uuid(9), email: 'u9@acme.test', name: 'User 9', role: 'member' as const, status: 'active' as const, source: { kind: 'directory' as const, connectionId: C, connectionName: 'Okta', poolEntryId: uuid(9) }, createdAt: new Date().toISOString(), removedAt: null, removedBy: null, removalReason: null };
+  const by = { type: 'connection' as const, id: C, label: 'Default SCIM Connection' };
+
+  it('drops the member at once and shows a toast; a refused removal stays until dismissed', async () => {
+    let gone = false;
+    const alerts = [{ id: uuid(77), kind: 'member.removal_refused', message: 'The last owner cannot be removed', details: {}, createdAt: new Date().toISOString(), dismissedAt: null }];
+    const fake = createFakeApi({
+      connections: [connectionView()],
+      overrides: {
+        'members:list': () => ok({ items: gone ? [] : [member], total: gone ? 0 : 1, page: 1, pageSize: 50 }),
+        'invites:list': () => ok({ items: [], total: 0, page: 1, pageSize: 200 }),
+        'alerts:list': () => ok({ items: alerts }),
+        'alerts:dismiss': () => { alerts.length = 0; return ok({ dismissed: true }); },
+        'audit:list': () => ok({ items: [], total: 0, page: 1, pageSize: 25 }),
+      },
+    });
+    window.location.hash = '#/my-org/members';
+    const stores = createStores(fake.api, { toastMs: 0 });
+    render(<App api={fake.api} stores={stores} />);
+    expect(await screen.findByText('u9@acme.test')).toBeTruthy();
+    gone = true;
+    fake.push({ kind: 'live', accountId: ACCOUNT.id, event: { type: 'member.removed', memberId: member.id, name: 'User 9', email: 'u9@acme.test', by, revokedDevices: 1, cancelledInvites: 0 } });
+    expect((await screen.findByTestId('toast')).textContent).toContain('User 9 (u9@acme.test) was removed by the directory connection “Default SCIM Connection”');
+    expect(screen.getByRole('status', { name: 'Notifications' }).textContent).toContain('1 device signed out');
+    expect(screen.queryByRole('table', { name: 'Members' })?.textContent ?? '').not.toContain('u9@acme.test');
+    const banner = await screen.findByTestId('alert-banner');
+    expect(banner.getAttribute('role')).toBe('alert');
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(screen.queryByTestId('alert-banner')).toBeNull();
+    expect(fake.callsTo('alerts:dismiss')).toEqual([{ alertId: uuid(77) }]);
+  });
+});
+
+describe('Invite Users', () => {
+  it('shows the exact empty-state text when the directory has nobody available', async () => {
+    const fake = createFakeApi({ connections: [connectionView()], overrides: { 'pool:list': poolHandler(0), 'alerts:list': () => ok({ items: [] }) } });
+    window.location.hash = '#/my-org/members/invite';
+    render(<App api={fake.api} stores={createStores(fake.api)} />);
+    expect(await screen.findByText(POOL_EMPTY_TEXT)).toBeTruthy();
+    expect(POOL_EMPTY_TEXT).toBe("This user directory doesn't have anyone available to invite.");
+  });
+});
