@@ -13,7 +13,7 @@ import type { PushMessage } from '../../shared/ipc.js';
 import { call, type DesktopApi, type IpcError } from '../api.js';
 
 export const POOL_PAGE_SIZE = 200;
-export const SEARCH_DEBOUNCE_MS = 150;
+export const SEARCH_DEBOUNCE_MS = 60;
 
 export interface PoolQueryKey {
   connectionId: string | null;

@@ -27,6 +27,21 @@ export function containsPattern(needle: string): string {
   return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The trigram index answers patterns of three or more plain characters; FTS5's LIKE has no ESCAPE. */
+const TRIGRAM_MIN_LENGTH = 3;
+
+/**
+ * Entries whose name, email or userName contains `search` (lower-cased). Long enough queries use
+ * the trigram index (migration 003); short ones, or ones with LIKE wildcards in them, scan the
+ * covering (connection, seq, search_text) index.
+ */
+function searchCondition(search: string): RawBuilder<boolean> {
+  if (search.length >= TRIGRAM_MIN_LENGTH && !/[%_\\]/.test(search)) {
+    return sql<boolean>`u.seq in (select rowid from scim_users_search where search_text like ${`%${search}%`})`;
+  }
+  return sql<boolean>`u.search_text like ${containsPattern(search)} escape '\\'`;
+}
+
 function memberIdOf(orgId: string): RawBuilder<string | null> {
   return sql<string | null>`(select m.id from members m where m.org_id = ${orgId} and m.scim_user_id = u.id and m.status = 'active' limit 1)`;
 }
@@ -49,7 +64,7 @@ export async function listPool(db: Kysely<Database>, orgId: string, connectionId
   await connectionOfOrg(db, orgId, connectionId);
   let base = db.selectFrom('scim_users as u').where('u.connection_id', '=', connectionId);
   const search = query.search?.trim().toLowerCase();
-  if (search) base = base.where(sql<boolean>`u.search_text like ${containsPattern(search)} escape '\\'`);
+  if (search) base = base.where(searchCondition(search));
   if (query.status) base = base.where(statusOf(orgId, now), '=', query.status);
 
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
