@@ -18,7 +18,6 @@
  *        [--reps 5] [--out bench/renderer/RESULTS.md] [--json bench/renderer/results.json]
  */
 import { execFileSync } from 'node:child_process';
-import SqliteDatabase from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -444,29 +443,6 @@ async function timeQuery(file: string, orgId: string, connectionId: string, sear
   }
 }
 
-/**
- * What-if for the server's pool query, on a snapshot of the database (server code untouched):
- * the same `listPool` before and after replacing the (connection_id, seq) index by
- * (connection_id, seq, search_text), so that the search filter and the count scan the index
- * instead of the table rows (whose `resource` JSON makes them ~1 KB each).
- */
-async function whatIfSearchIndex(seeded: SeededPool, connectionId: string, work: string): Promise<{ before: Record<string, Stat>; after: Record<string, Stat> }> {
-  const snapshot = path.join(work, 'what-if.sqlite');
-  const live = new SqliteDatabase(storeFileIn(seeded.dataDir), { readonly: true });
-  live.exec(`VACUUM INTO '${snapshot.replace(/'/g, "''")}'`);
-  live.close();
-  const before: Record<string, Stat> = {};
-  const after: Record<string, Stat> = {};
-  const searches = [undefined, ...prefixes(QUERY)];
-  for (const search of searches) before[search ?? '(none)'] = stat(await timeQuery(snapshot, seeded.orgId, connectionId, search));
-  const db = new SqliteDatabase(snapshot);
-  db.exec('DROP INDEX scim_users_connection_seq; CREATE INDEX scim_users_connection_seq_search ON scim_users (connection_id, seq, search_text);');
-  db.close();
-  for (const search of searches) after[search ?? '(none)'] = stat(await timeQuery(snapshot, seeded.orgId, connectionId, search));
-  fs.rmSync(snapshot, { force: true });
-  return { before, after };
-}
-
 // ---- The run ------------------------------------------------------------------------------
 
 interface PoolResults {
@@ -589,9 +565,7 @@ async function main(): Promise<void> {
     const baseline = await measurePool(desktop, seeded, small.connectionId, small.users);
     log('large pool');
     const large = await measurePool(desktop, seeded, big.connectionId, big.users);
-    log('what-if: search index on a snapshot');
-    const whatIf = await whatIfSearchIndex(seeded, big.connectionId, work);
-    const results = { date: new Date().toISOString(), machine: machine(), seedMs: seeded.seedMs, reps: REPS, query: QUERY, large, baseline, whatIf, consoleErrors: desktop.consoleErrors };
+    const results = { date: new Date().toISOString(), machine: machine(), seedMs: seeded.seedMs, reps: REPS, query: QUERY, large, baseline, consoleErrors: desktop.consoleErrors };
     fs.writeFileSync(path.resolve(REPO_ROOT, String(opts.json)), JSON.stringify(results, null, 2));
     const outFile = path.resolve(REPO_ROOT, String(opts.out));
     // The hand-written analysis below the marker survives reruns.
@@ -658,16 +632,6 @@ function keystrokeTable(r: PoolResults): string {
   return lines.join('\n');
 }
 
-function whatIfTable(whatIf: { before: Record<string, Stat>; after: Record<string, Stat> }): string {
-  const lines = ['| Search | SQL median, as is | SQL p95, as is | SQL median, with (connection_id, seq, search_text) | p95 | ratio |', '|---|---|---|---|---|---|'];
-  for (const key of Object.keys(whatIf.before)) {
-    const b = whatIf.before[key]!;
-    const a = whatIf.after[key]!;
-    lines.push(`| \`${key}\` | ${ms(b.median)} | ${ms(b.p95)} | ${ms(a.median)} | ${ms(a.p95)} | ${ratio(a.median, b.median)} |`);
-  }
-  return lines.join('\n');
-}
-
 function renderResults(results: {
   date: string;
   machine: ReturnType<typeof machine>;
@@ -676,7 +640,6 @@ function renderResults(results: {
   query: string;
   large: PoolResults;
   baseline: PoolResults;
-  whatIf: { before: Record<string, Stat>; after: Record<string, Stat> };
   consoleErrors: string[];
 }): string {
   const { machine: m, large, baseline } = results;
@@ -722,13 +685,6 @@ Ratio = 100k median ÷ 1k median, measured in the same run.
 ## Per search prefix (${large.users.toLocaleString('en')}-user pool)
 
 ${prefixTable(large, baseline)}
-
-## What-if: a search index for the pool query (${large.users.toLocaleString('en')}-user pool, on a snapshot; server code unchanged)
-
-\`listPool\` in-process on a \`VACUUM INTO\` copy of the run's database, as is and after
-\`DROP INDEX scim_users_connection_seq; CREATE INDEX … ON scim_users (connection_id, seq, search_text)\`.
-
-${whatIfTable(results.whatIf)}
 
 ## Per keystroke, paced typing (${large.users.toLocaleString('en')}-user pool)
 
