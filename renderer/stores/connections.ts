@@ -8,6 +8,7 @@ import type { RequestLogEntry } from '../../shared/api/connections.js';
 import type { ConnectionView, IpcRequest, ProbeReport, PushMessage } from '../../shared/ipc.js';
 import { call, type DesktopApi, type IpcError, type Result } from '../api.js';
 import type { LoadStatus } from './accounts.js';
+import { coalescedLoad } from './coalescedLoad.js';
 
 export type AsyncSlot<T> = { status: 'idle' } | { status: 'running' } | { status: 'done'; value: T; at: number } | { status: 'error'; error: IpcError };
 
@@ -42,8 +43,6 @@ const without = <T>(record: Record<string, T>, key: string): Record<string, T> =
 
 export function createConnectionsStore(api: DesktopApi) {
   return createStore<ConnectionsStoreState>()((set, get) => {
-    let inFlight: Promise<void> | null = null;
-    let again = false;
 
     const upsert = (view: ConnectionView): void => {
       const items = get().items;
@@ -65,21 +64,9 @@ export function createConnectionsStore(api: DesktopApi) {
       logs: {},
       revealed: {},
 
-      load() {
-        if (inFlight) {
-          again = true;
-          return inFlight;
-        }
+      load: coalescedLoad(fetchList, () => {
         if (get().status !== 'ready') set({ status: 'loading' });
-        inFlight = (async () => {
-          do {
-            again = false;
-            await fetchList();
-          } while (again);
-          inFlight = null;
-        })();
-        return inFlight;
-      },
+      }),
 
       async create(request) {
         const result = await call(api.connections.create(request));

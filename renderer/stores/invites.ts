@@ -9,6 +9,7 @@ import type { Invite, InviteOutcome, InviteResults } from '../../shared/api/invi
 import type { PushMessage } from '../../shared/ipc.js';
 import { call, type DesktopApi, type IpcError, type Result } from '../api.js';
 import type { LoadStatus } from './accounts.js';
+import { coalescedLoad } from './coalescedLoad.js';
 
 export type InviteRole = Exclude<Role, 'owner'>;
 
@@ -34,8 +35,6 @@ export interface InvitesStoreState {
 
 export function createInvitesStore(api: DesktopApi) {
   return createStore<InvitesStoreState>()((set, get) => {
-    let inFlight: Promise<void> | null = null;
-    let again = false;
 
     const fetchPending = async (): Promise<void> => {
       const result = await call(api.invites.list({ status: 'pending', page: 1, pageSize: 200 }));
@@ -60,21 +59,9 @@ export function createInvitesStore(api: DesktopApi) {
       results: null,
       revoking: {},
 
-      load() {
-        if (inFlight) {
-          again = true;
-          return inFlight;
-        }
+      load: coalescedLoad(fetchPending, () => {
         if (get().status !== 'ready') set({ status: 'loading' });
-        inFlight = (async () => {
-          do {
-            again = false;
-            await fetchPending();
-          } while (again);
-          inFlight = null;
-        })();
-        return inFlight;
-      },
+      }),
 
       async sendFromPool(connectionId, poolEntryIds, role) {
         set({ sending: true, sendError: null });

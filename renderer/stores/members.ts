@@ -10,6 +10,7 @@ import type { Member } from '../../shared/api/members.js';
 import type { PushMessage } from '../../shared/ipc.js';
 import { call, type DesktopApi, type IpcError, type Result } from '../api.js';
 import type { LoadStatus } from './accounts.js';
+import { coalescedLoad } from './coalescedLoad.js';
 
 export const MEMBERS_PAGE_SIZE = 50;
 
@@ -42,8 +43,6 @@ export interface MembersStoreState {
 export function createMembersStore(api: DesktopApi, options: { pageSize?: number } = {}) {
   const pageSize = options.pageSize ?? MEMBERS_PAGE_SIZE;
   return createStore<MembersStoreState>()((set, get) => {
-    let inFlight: Promise<void> | null = null;
-    let again = false;
     let generation = 0;
 
     const fetchList = async (): Promise<void> => {
@@ -77,21 +76,9 @@ export function createMembersStore(api: DesktopApi, options: { pageSize?: number
       error: null,
       busy: {},
 
-      load() {
-        if (inFlight) {
-          again = true;
-          return inFlight;
-        }
+      load: coalescedLoad(fetchList, () => {
         if (get().status !== 'ready') set({ status: 'loading' });
-        inFlight = (async () => {
-          do {
-            again = false;
-            await fetchList();
-          } while (again);
-          inFlight = null;
-        })();
-        return inFlight;
-      },
+      }),
 
       async setFilter(filter) {
         const next = { ...get().filter, ...filter };
