@@ -6,6 +6,7 @@ import { navigate } from '../../router.js';
 import { useApi } from '../../api.js';
 import { ConnectionSettings } from './ConnectionSettings.js';
 import { connectionStatus } from './status.js';
+import { ConnectionStatusLines } from './ConnectionStatusLines.js';
 import { ProviderMark } from './ProviderMark.js';
 
 export function ConnectionCard({ connection, setupInProgress }: { connection: ConnectionView; setupInProgress: boolean }) {
@@ -47,14 +48,7 @@ export function ConnectionCard({ connection, setupInProgress }: { connection: Co
       <div className={`conn-status conn-status-${status.tone}`} role="status" aria-live="polite" data-testid="connection-status">
         <span className={`dot dot-${status.tone}`} aria-hidden="true" />
         <div>
-          <p className="conn-status-text">{status.text}</p>
-          {status.detail ? <p className="small">{status.detail}</p> : null}
-          {status.fix ? (
-            <p className="small fix">
-              <strong>How to fix: </strong>
-              {status.fix}
-            </p>
-          ) : null}
+          <ConnectionStatusLines status={status} />
           {connection.health.lastRequestAt && status.tone !== 'waiting' ? (
             <p className="muted small">
               <Icon name="clock" /> Last request {ago(connection.health.lastRequestAt)} · {connection.health.requestsLast24h} requests,{' '}

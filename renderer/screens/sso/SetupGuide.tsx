@@ -14,6 +14,7 @@ import { useAccounts, useConnections, useStores, useWizard } from '../../stores/
 import { ProviderMark } from './ProviderMark.js';
 import { PublicUrlForm, isPrivateUrl } from './PublicUrl.js';
 import { connectionStatus } from './status.js';
+import { ConnectionStatusLines } from './ConnectionStatusLines.js';
 import { TestConnection } from './TestConnection.js';
 import { ValueRow } from './ValueRow.js';
 
@@ -338,14 +339,7 @@ function FirstRequest({ connection }: { connection: ConnectionView }) {
     <div className={`watch watch-${status.tone}`} role="status" aria-live="polite" data-testid="first-request">
       <span className={`dot dot-${status.tone}`} aria-hidden="true" />
       <div>
-        <p className="conn-status-text">{status.text}</p>
-        {status.detail ? <p className="small">{status.detail}</p> : null}
-        {status.fix ? (
-          <p className="small fix">
-            <strong>How to fix: </strong>
-            {status.fix}
-          </p>
-        ) : null}
+        <ConnectionStatusLines status={status} />
       </div>
     </div>
   );
