@@ -24,7 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
-import { ensureRendererBuilt, REPO_ROOT, serveRenderer } from '../../test/e2e/bridge.js';
+import { collectConsoleErrors, ensureRendererBuilt, exposeIpcHandlers, REPO_ROOT, serveRenderer } from '../../test/e2e/bridge.js';
 import { FakeClipboard, InMemoryCredentialStore } from '../../test/support/mainFakes.js';
 import { createBundledBackend } from '../../main/services/bundledBackend.js';
 import { createMainServices, type MainServices } from '../../main/services/ipcHandlers.js';
@@ -148,17 +148,9 @@ async function openDesktop(browser: Browser, seeded: SeededPool, userDataDir: st
   for (const account of accounts.accounts) account.backend = { kind: 'bundled' };
   fs.writeFileSync(accountsFile, JSON.stringify(accounts, null, 2));
 
-  await page.exposeBinding('__ipcInvoke', async (_source, channel: keyof MainServices['handlers'], request: unknown) => {
-    const handler = services.handlers[channel];
-    if (!handler) return { ok: false, error: { code: 'invalid_request', message: `unknown channel ${channel}` } };
-    return handler(request);
-  });
+  await exposeIpcHandlers(page, services.handlers);
   await page.addInitScript({ content: benchPageBridge() });
-  const consoleErrors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const consoleErrors = collectConsoleErrors(page);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(site.url);
   return {

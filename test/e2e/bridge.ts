@@ -108,6 +108,30 @@ function pageBridge(): string {
 
 // ---- The desktop app, minus Electron ------------------------------------------------------
 
+/** Serves main's handler object to the page as the `__ipcInvoke` binding `window.api` calls. */
+export async function exposeIpcHandlers(
+  page: Page,
+  handlers: MainServices['handlers'],
+  onCall: (channel: IpcChannel, request: unknown) => void = () => undefined,
+): Promise<void> {
+  await page.exposeBinding('__ipcInvoke', async (_source, channel: IpcChannel, request: unknown) => {
+    onCall(channel, request);
+    const handler = handlers[channel];
+    if (!handler) return { ok: false, error: { code: 'invalid_request', message: `unknown channel ${channel}` } };
+    return handler(request);
+  });
+}
+
+/** Every console error and uncaught exception of the page, for a test to assert there were none. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 export interface Desktop {
   page: Page;
   services: MainServices;
@@ -157,18 +181,9 @@ export const test = base.extend<{ desktop: Desktop }>({
       },
     });
 
-    await page.exposeBinding('__ipcInvoke', async (_source, channel: IpcChannel, request: unknown) => {
-      calls.push({ channel, request });
-      const handler = services.handlers[channel];
-      if (!handler) return { ok: false, error: { code: 'invalid_request', message: `unknown channel ${channel}` } };
-      return handler(request);
-    });
+    await exposeIpcHandlers(page, services.handlers, (channel, request) => calls.push({ channel, request }));
     await page.addInitScript({ content: pageBridge() });
-    const consoleErrors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const consoleErrors = collectConsoleErrors(page);
 
     const slug = path.basename(testInfo.file, '.spec.ts');
     let shot = 0;

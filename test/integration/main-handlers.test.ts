@@ -4,17 +4,16 @@
  * folder. Only the keychain, the clipboard, openExternal and the clipboard timer are fakes.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushMessage } from '../../shared/ipc.js';
 import { createMainServices, type MainServices } from '../../main/services/ipcHandlers.js';
-import { createBundledBackend, type BundledBackend } from '../../main/services/bundledBackend.js';
+import type { BundledBackend } from '../../main/services/bundledBackend.js';
 import type { ServiceDeps } from '../../main/services/deps.js';
 import { PROBE_FIXES } from '../../main/services/connectionProbe.js';
 import { connectionSecretKey } from '../../main/services/credentialKeys.js';
-import { REPO_ROOT } from '../support/cliProcess.js';
-import { FakeClipboard, FakeTimers, InMemoryCredentialStore } from '../support/mainFakes.js';
+import type { FakeClipboard, FakeTimers, InMemoryCredentialStore } from '../support/mainFakes.js';
+import { startMainHarness, waitFor, type MainHarness } from '../support/mainHarness.js';
 
 let userDataDir: string;
 let backend: BundledBackend;
@@ -53,46 +52,16 @@ function expectNoSecretInFiles(): void {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+let harness: MainHarness;
 
 beforeAll(async () => {
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-handlers-'));
-  backend = createBundledBackend({
-    serverEntry: path.join(REPO_ROOT, 'server', 'cli.ts'),
-    dataDir: path.join(userDataDir, 'backend'),
-    cwd: REPO_ROOT,
-    env: { LOG_LEVEL: 'warn' },
-  });
-  credentials = new InMemoryCredentialStore();
-  clipboard = new FakeClipboard();
-  timers = new FakeTimers();
-  pushed = [];
-  deps = {
-    credentials,
-    userDataDir,
-    clipboard,
-    openExternal: async () => undefined,
-    bundledBackend: backend,
-    push: (message) => pushed.push(message),
-    setTimer: timers.setTimer,
-    hostname: 'test-host',
-  };
-  services = createMainServices(deps);
+  harness = startMainHarness('main-handlers-');
+  ({ userDataDir, backend, credentials, clipboard, timers, pushed, deps, services } = harness);
 });
 
 afterAll(async () => {
-  services?.dispose();
   for (const s of extraServices) s.dispose();
-  await backend?.stop();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('main handlers against the bundled backend', () => {
