@@ -95,7 +95,10 @@ describe('the Okta guide', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reveal Authentication Secret' }));
     expect(await screen.findByText(SECRET)).toBeTruthy();
     expect(fake.callsTo('connections:revealSecret')).toEqual([{ connectionId: c.id }]);
-    fireEvent.click(screen.getByRole('button', { name: 'Hide Authentication Secret' }));
+    // The button stays busy until the reveal call has settled; click it once it is enabled again.
+    const hide = await screen.findByRole('button', { name: 'Hide Authentication Secret' });
+    await waitFor(() => expect((hide as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(hide);
     await waitFor(() => expect(document.body.textContent).not.toContain(SECRET));
   });
 
