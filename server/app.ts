@@ -10,6 +10,7 @@ import { scimPlugin } from './scim/plugin.js';
 import { FailedAuthLimiter } from './scim/failedAuthLimiter.js';
 import { EventBus } from './domain/eventBus.js';
 import { adminPlugin } from './admin/plugin.js';
+import { concurrencyLimit, DEFAULT_MAX_CONCURRENT_REQUESTS } from './concurrencyLimit.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -26,6 +27,11 @@ export interface AppConfig {
   clock?: () => number;
   /** Live events to signed-in admins; one per process unless a test shares it. */
   bus?: EventBus;
+  /**
+   * Requests handled at once before the next one is answered 429 with Retry-After (0: no limit).
+   * Default DEFAULT_MAX_CONCURRENT_REQUESTS; `serve --max-concurrent-requests`.
+   */
+  maxConcurrentRequests?: number;
 }
 
 /** Log fields that could carry a secret are never written. */
@@ -84,6 +90,13 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   });
 
   const bus = config.bus ?? new EventBus();
+  // First, so an overloaded server refuses before authenticating or reading the body.
+  await app.register(concurrencyLimit, {
+    maxConcurrent: config.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    // Health checks must not fail because the instance is busy; live-event streams last for hours.
+    exemptRoutes: ['/healthz', '/api/v1/events'],
+    scimPrefix: '/scim/',
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(scimPlugin, {
     prefix: '/scim/v2/:connectionId',

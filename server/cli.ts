@@ -19,6 +19,7 @@ import { createOrgWithOwner, issueEnrollmentCode } from './domain/orgs.js';
 
 const USAGE = `Usage:
   npm run server -- serve [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--public-url URL]
+                         [--max-concurrent-requests 64]   (more at once are answered 429 + Retry-After; 0: no limit)
   npm run server -- org create --name NAME --owner-email EMAIL [--owner-name NAME] [--data-dir DIR] [--json]
   npm run server -- org enroll --name NAME --email EMAIL [--data-dir DIR] [--json]
   npm run server -- connection create --org NAME --name NAME --provider okta|azure-ad|other
@@ -27,13 +28,14 @@ const USAGE = `Usage:
   npm run server -- connection rotate-secret ID [--grace SECONDS] [--secret-stdin] [--data-dir DIR] [--public-url URL] [--json]
   npm run server -- connection delete ID [--data-dir DIR]
 
-Environment: PORT, SCIM_HOST, SCIM_DATA_DIR, SCIM_PUBLIC_URL, LOG_LEVEL.`;
+Environment: PORT, SCIM_HOST, SCIM_DATA_DIR, SCIM_PUBLIC_URL, SCIM_MAX_CONCURRENT_REQUESTS, LOG_LEVEL.`;
 
 const options = {
   host: { type: 'string' },
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   'public-url': { type: 'string' },
+  'max-concurrent-requests': { type: 'string' },
   org: { type: 'string' },
   name: { type: 'string' },
   provider: { type: 'string' },

@@ -2,6 +2,7 @@
  * Backend settings from command-line flags, then environment variables, then defaults.
  */
 import path from 'node:path';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './concurrencyLimit.js';
 
 export interface ServerSettings {
   host: string;
@@ -9,12 +10,20 @@ export interface ServerSettings {
   dataDir: string;
   publicUrl: string;
   logLevel: string;
+  /** Requests handled at once before 429 (0: no limit); see server/concurrencyLimit.ts. */
+  maxConcurrentRequests: number;
 }
 
 export class UsageError extends Error {}
 
 export function resolveSettings(
-  flags: { host?: string | undefined; port?: string | undefined; 'data-dir'?: string | undefined; 'public-url'?: string | undefined },
+  flags: {
+    host?: string | undefined;
+    port?: string | undefined;
+    'data-dir'?: string | undefined;
+    'public-url'?: string | undefined;
+    'max-concurrent-requests'?: string | undefined;
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): ServerSettings {
   const host = flags.host ?? env.SCIM_HOST ?? '127.0.0.1';
@@ -23,7 +32,11 @@ export function resolveSettings(
   const port = Number(portText);
   const dataDir = path.resolve(flags['data-dir'] ?? env.SCIM_DATA_DIR ?? './data');
   const publicUrl = normalizePublicUrl(flags['public-url'] ?? env.SCIM_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  return { host, port, dataDir, publicUrl, logLevel: env.LOG_LEVEL ?? 'info' };
+  const limitText = flags['max-concurrent-requests'] ?? env.SCIM_MAX_CONCURRENT_REQUESTS ?? String(DEFAULT_MAX_CONCURRENT_REQUESTS);
+  if (!/^\d{1,6}$/.test(limitText)) {
+    throw new UsageError(`--max-concurrent-requests must be a whole number of requests (0 for no limit), not "${limitText}".`);
+  }
+  return { host, port, dataDir, publicUrl, logLevel: env.LOG_LEVEL ?? 'info', maxConcurrentRequests: Number(limitText) };
 }
 
 export function normalizePublicUrl(value: string): string {

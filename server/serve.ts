@@ -10,7 +10,7 @@ import type { ServerSettings } from './config.js';
 export async function serve(settings: ServerSettings): Promise<void> {
   const logger = pino({ level: settings.logLevel, redact: REDACTED_LOG_PATHS });
   const db = await openStore(settings.dataDir);
-  const app = await buildApp({ db, publicUrl: settings.publicUrl, logger });
+  const app = await buildApp({ db, publicUrl: settings.publicUrl, logger, maxConcurrentRequests: settings.maxConcurrentRequests });
   await app.listen({ host: settings.host, port: settings.port });
   logger.info({ dataDir: settings.dataDir, publicUrl: settings.publicUrl }, 'SCIM Directory Sync backend ready');
 

@@ -204,6 +204,41 @@ export interface SimulatorOptions {
   userAgent?: string;
   /** Keep every exchange (default true); turn off for 1,000-user runs that only need counts. */
   record?: boolean;
+  /** What to do when the server answers 429 (see `BackoffOptions`); `false` returns the 429 at once. */
+  backoff?: BackoffOptions | false;
+}
+
+/**
+ * Both directories back off when a SCIM server answers 429 Too Many Requests and resend the failed
+ * request after the Retry-After delay:
+ *  [ENTRA-429] Microsoft Q&A, "Understanding SCIM Client Request Behavior and Expected Load for
+ *              Large-Scale Operations" (learn.microsoft.com/en-us/answers/questions/2284725): the
+ *              provisioning service "will retry after failing with the error 429 Too Many Requests"
+ *              and suspends that job for the time in the Retry-After header, retrying only the
+ *              failed requests;
+ *  [OKTA-429]  Okta support, "Slack provisioning jobs failed with error API rate limit exceeded":
+ *              Okta automatically retries the failed provisioning jobs after the number of seconds
+ *              in the server's Retry-After header.
+ * Neither documents how many times; the simulator gives up after `maxRetries` and returns the 429.
+ */
+export interface BackoffOptions {
+  /** Resends of one request before the 429 is returned to the caller (default 20). */
+  maxRetries?: number;
+  /** Wait when a 429 carries no usable Retry-After (default 1 s). */
+  defaultWaitSeconds?: number;
+  /** How waiting is done; tests of the back-off itself pass one that records instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock an HTTP-date Retry-After is read against. */
+  now?: () => number;
+}
+
+/** Seconds to wait from a Retry-After header (delay-seconds or HTTP-date, RFC 9110 §10.2.3), or undefined. */
+export function retryAfterSeconds(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** What every simulator shares: one ScimClient with the vendor's headers, and the exchange log. */
@@ -213,6 +248,11 @@ export abstract class DirectorySimulator {
   /** Requests sent so far (counted even when `record` is off). */
   requestCount = 0;
   private readonly record: boolean;
+  private readonly backoff: BackoffOptions | undefined;
+  /** 429 answers the simulator waited out and resent (each resend is also an exchange). */
+  backoffCount = 0;
+  /** Seconds spent waiting on Retry-After in total. */
+  backoffSeconds = 0;
 
   protected constructor(
     options: SimulatorOptions,
@@ -224,10 +264,27 @@ export abstract class DirectorySimulator {
   ) {
     this.client = new ScimClient(options.endpointBaseUrl, { secret: options.secret, userAgent, headers: vendorHeaders });
     this.record = options.record ?? true;
+    this.backoff = options.backoff === false ? undefined : (options.backoff ?? {});
+  }
+
+  /** Sends one request as the vendor would, waiting out and resending on 429 as the vendor does. */
+  protected async send<T = any>(step: string, method: string, path: string, body?: unknown): Promise<ScimResponse<T>> {
+    let response = await this.sendOnce<T>(step, method, path, body);
+    const backoff = this.backoff;
+    if (!backoff) return response;
+    const sleep = backoff.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let retry = 0; response.status === 429 && retry < (backoff.maxRetries ?? 20); retry++) {
+      const seconds = retryAfterSeconds(response.headers.get('retry-after'), (backoff.now ?? Date.now)()) ?? backoff.defaultWaitSeconds ?? 1;
+      this.backoffCount++;
+      this.backoffSeconds += seconds;
+      await sleep(seconds * 1000);
+      response = await this.sendOnce<T>(step, method, path, body);
+    }
+    return response;
   }
 
   /** Sends one request as the vendor would and records it under `step`. */
-  protected async send<T = any>(step: string, method: string, path: string, body?: unknown): Promise<ScimResponse<T>> {
+  private async sendOnce<T = any>(step: string, method: string, path: string, body?: unknown): Promise<ScimResponse<T>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = this.bodyContentType;
     const started = performance.now();

@@ -26,7 +26,7 @@ export function makeTempDir(prefix = 'scim-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAuth' | 'failedSignIn' | 'clock' | 'bus'>> & { dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAuth' | 'failedSignIn' | 'clock' | 'bus' | 'maxConcurrentRequests'>> & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeTempDir();
   const db = await openStore(dataDir);
   let baseUrl = '';

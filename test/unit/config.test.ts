@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizePublicUrl, resolveSettings, UsageError } from '../../server/config.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../../server/concurrencyLimit.js';
 
 describe('backend settings', () => {
   it('uses flags before environment before defaults, and derives the public URL from host and port', () => {
@@ -18,5 +19,13 @@ describe('backend settings', () => {
     expect(() => normalizePublicUrl('scim.example.com')).toThrow(/--public-url must be an absolute/);
     expect(() => normalizePublicUrl('ftp://scim.example.com')).toThrow(/http or https/);
     expect(() => normalizePublicUrl('https://user:pw@scim.example.com')).toThrow(/credentials/);
+  });
+
+  it('reads the concurrency limit from --max-concurrent-requests, then SCIM_MAX_CONCURRENT_REQUESTS, else the default', () => {
+    expect(resolveSettings({}, {}).maxConcurrentRequests).toBe(DEFAULT_MAX_CONCURRENT_REQUESTS);
+    expect(resolveSettings({}, { SCIM_MAX_CONCURRENT_REQUESTS: '16' }).maxConcurrentRequests).toBe(16);
+    expect(resolveSettings({ 'max-concurrent-requests': '0' }, { SCIM_MAX_CONCURRENT_REQUESTS: '16' }).maxConcurrentRequests).toBe(0);
+    expect(() => resolveSettings({ 'max-concurrent-requests': '-5' }, {})).toThrow(/--max-concurrent-requests must be a whole number/);
+    expect(() => resolveSettings({}, { SCIM_MAX_CONCURRENT_REQUESTS: 'lots' })).toThrow(UsageError);
   });
 });

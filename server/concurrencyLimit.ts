@@ -1,0 +1,110 @@
+/**
+ * Load shedding: at most `maxConcurrent` requests are handled at once; the next one is answered
+ * 429 with Retry-After straight away instead of queueing behind the others. Without it, a burst
+ * (a directory's initial sync with many workers, several orgs syncing together) makes every
+ * request wait longer and longer, until directories time out and retry, which makes it worse.
+ * A cheap, immediate 429 keeps the accepted requests fast and tells Okta and Entra to back off.
+ *
+ * A slot is taken when the request's headers have arrived (before its body is read) and given
+ * back when the response ends or the connection closes, whichever comes first. Routes in
+ * `exemptRoutes` never take one: long-lived streams (SSE) would hold theirs for hours, and a
+ * health check refused under load would make a load balancer pull a busy-but-working instance.
+ *
+ * Registered with fastify-plugin so its hook applies to every route of the app, before any
+ * route's own hooks (authentication included) run.
+ */
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { SCIM_CONTENT_TYPE } from '../shared/scim/urns.js';
+import { ScimError } from './scim/errors.js';
+import { ApiFailure, sendApiFailure } from './admin/errors.js';
+
+/** See docs/decisions.md, "Overload: a concurrency limit, then 429". */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+/** Whole seconds (HTTP's Retry-After has no fractions); in-flight requests finish in milliseconds. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
+/** Refusals are logged as one summary line per interval, not one line per refused request. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+export interface ConcurrencyLimitOptions {
+  /** Requests handled at once; the next one gets 429. 0 turns the limit off. */
+  maxConcurrent: number;
+  retryAfterSeconds?: number;
+  /** Route patterns (as registered, e.g. `/api/v1/events`) that never take a slot. */
+  exemptRoutes?: readonly string[];
+  /** Paths under this prefix are answered in the SCIM error schema, others in the admin API's shape. */
+  scimPrefix?: string;
+}
+
+/** What the limiter has seen, for tests and diagnostics. */
+export interface ConcurrencyLimitState {
+  readonly inFlight: number;
+  readonly refused: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    concurrencyLimit: ConcurrencyLimitState;
+  }
+}
+
+function refusalLogger(log: FastifyBaseLogger, maxConcurrent: number) {
+  let lastLoggedAt = 0;
+  let refusedSinceLog = 0;
+  return () => {
+    refusedSinceLog++;
+    const now = Date.now();
+    if (now - lastLoggedAt < REFUSAL_LOG_INTERVAL_MS) return;
+    log.warn({ refused: refusedSinceLog, maxConcurrent }, 'overloaded: refusing requests with 429 (concurrency limit reached)');
+    lastLoggedAt = now;
+    refusedSinceLog = 0;
+  };
+}
+
+const plugin: FastifyPluginAsync<ConcurrencyLimitOptions> = async (app, options) => {
+  const { maxConcurrent } = options;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 0) {
+    throw new Error(`The concurrency limit must be a whole number of requests (0 for none), not ${String(maxConcurrent)}.`);
+  }
+  const retryAfter = String(options.retryAfterSeconds ?? OVERLOAD_RETRY_AFTER_SECONDS);
+  const exempt = new Set(options.exemptRoutes ?? []);
+  const scimPrefix = (options.scimPrefix ?? '/scim/').toLowerCase();
+  const state = { inFlight: 0, refused: 0 };
+  app.decorate('concurrencyLimit', {
+    get inFlight() {
+      return state.inFlight;
+    },
+    get refused() {
+      return state.refused;
+    },
+  });
+  if (maxConcurrent === 0) return;
+  const logRefusal = refusalLogger(app.log, maxConcurrent);
+
+  function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    state.refused++;
+    logRefusal();
+    const detail = `Too many requests: this server is handling ${maxConcurrent} requests at once. Retry after ${retryAfter} s.`;
+    // Keep-alive stays on: the client may retry on the same connection, and an unread body is discarded by Node.
+    if (request.url.toLowerCase().startsWith(scimPrefix)) {
+      const error = new ScimError(429, undefined, detail, { 'Retry-After': retryAfter });
+      return reply.code(429).headers(error.headers).type(SCIM_CONTENT_TYPE).send(error.toBody());
+    }
+    return sendApiFailure(reply, new ApiFailure(429, 'rate_limited', detail, undefined, { 'Retry-After': retryAfter }));
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== undefined && exempt.has(request.routeOptions.url)) return;
+    if (state.inFlight >= maxConcurrent) return refuse(request, reply);
+    state.inFlight++;
+    let released = false;
+    // 'close' fires once the response is fully sent, or when the connection drops before that.
+    reply.raw.once('close', () => {
+      if (released) return;
+      released = true;
+      state.inFlight--;
+    });
+  });
+};
+
+export const concurrencyLimit = fp(plugin, { fastify: '5.x', name: 'concurrency-limit' });
