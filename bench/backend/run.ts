@@ -1,0 +1,212 @@
+/**
+ * The backend benchmark (issue #6): IdP workloads against the real SCIM server at 1,000, 10,000
+ * and 100,000 directory users, each also as a ratio to a bare node:http server measured with the
+ * same load generator in the same run. Writes bench/results/<db>.json and bench/RESULTS.md.
+ *
+ *   npm run bench                                   # everything (SQLite; see bench/README.md)
+ *   npm run bench -- --sizes 1000 --db sqlite --workloads hot-read
+ *   npm run bench -- --quick                        # 1,000 users, short runs, nothing written
+ *
+ * Options: --sizes N,N  --db sqlite[,postgres]  --workloads name,name|all  --quick
+ *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --keep  --no-write
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openStore } from '../../server/store/database.js';
+import { REPO_ROOT } from '../../test/support/cliProcess.js';
+import { runLoad, type Step } from './loadGenerator.js';
+import { pinSelf, startBareServer, startScimServer, type RunningProcess, type ServerKind } from './serverProcess.js';
+import { seedOrg, type ConnectionSeed, type SeededConnection } from './seedDirectory.js';
+import { WORKLOADS, workloadNamed, type Workload } from './workloads/index.js';
+import type { Target } from './workloads/workload.js';
+import {
+  mergeResults,
+  readResults,
+  renderResultsMarkdown,
+  resultsFile,
+  writeResultsMarkdown,
+  type BaselineResult,
+  type DbKind,
+  type WorkloadResult,
+} from './results.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    db: { type: 'string', default: 'sqlite' },
+    workloads: { type: 'string', default: 'all' },
+    quick: { type: 'boolean', default: false },
+    server: { type: 'string', default: 'tsx' },
+    clients: { type: 'string', default: '8' },
+    seconds: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const QUICK = opts.quick === true;
+const SIZES = (opts.sizes ?? (QUICK ? '1000' : '1000,10000,100000')).split(',').map((s) => Number(s.trim()));
+const DBS = String(opts.db)
+  .split(',')
+  .map((s) => s.trim()) as DbKind[];
+const SELECTED: Workload[] = opts.workloads === 'all' ? WORKLOADS : String(opts.workloads).split(',').map((n) => workloadNamed(n.trim()));
+const SERVER_KIND = opts.server as ServerKind;
+const CLIENTS = Number(opts.clients);
+/** How long each time-bound workload (hot read, steady mix) is measured, and the least an import lasts. */
+const SECONDS = Number(opts.seconds ?? (QUICK ? 2 : 8));
+const WARMUP_SECONDS = QUICK ? 1 : 2;
+const BASELINE_SECONDS = QUICK ? 2 : 5;
+/** Amount-bound workloads (sync, import, wave) stop here even if not done; the result says so. */
+const CAP_SECONDS = QUICK ? 30 : 180;
+const WARMUP_USERS = 1000;
+const WARMUP_SYNC_USERS = 300;
+const SERVER_CORE = 1;
+const GENERATOR_CORE = 0;
+const WRITE = !QUICK && opts['no-write'] !== true;
+
+for (const size of SIZES) if (!Number.isInteger(size) || size < 100) throw new Error(`--sizes takes whole numbers ≥ 100, not ${size}`);
+for (const db of DBS) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db takes sqlite and/or postgres, not "${db}"`);
+if (SERVER_KIND !== 'tsx' && SERVER_KIND !== 'bundle') throw new Error('--server takes tsx or bundle');
+
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+async function measureBaseline(workDir: string): Promise<BaselineResult> {
+  const bare = await startBareServer({ core: SERVER_CORE, logDir: workDir });
+  try {
+    const step: Step = async (client) => {
+      await client.send({ method: 'GET', path: '/scim/v2/c/Users/u', headers: { authorization: 'Bearer bench-baseline', 'user-agent': 'bench' } });
+      return true;
+    };
+    await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: WARMUP_SECONDS });
+    const load = await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: BASELINE_SECONDS });
+    return { requestsPerSecond: load.requestsPerSecond, latencyMs: load.latencyMs, generatorCpu: load.generatorCpu, seconds: load.seconds };
+  } finally {
+    await bare.stop();
+  }
+}
+
+interface PreparedStore {
+  dataDir: string;
+  env: Record<string, string>;
+  seeded: Record<string, SeededConnection>;
+  seedSeconds: number;
+}
+
+async function prepareStore(db: DbKind, dataDir: string, connections: ConnectionSeed[]): Promise<PreparedStore> {
+  if (db !== 'sqlite') throw new Error('PostgreSQL runs need the PostgreSQL store (issue #6); not available in this tree yet.');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const store = await openStore(dataDir);
+  try {
+    const org = await seedOrg(store, connections, 'http://127.0.0.1');
+    return { dataDir, env: {}, seeded: org.connections, seedSeconds: org.seedSeconds };
+  } finally {
+    await store.destroy();
+  }
+}
+
+function targetOf(server: RunningProcess, connection: SeededConnection): Target {
+  return { origin: server.origin, connectionId: connection.connectionId, secret: connection.secret, users: connection.users, ids: connection.ids, people: connection.people };
+}
+
+async function measureWorkload(
+  workload: Workload,
+  db: DbKind,
+  size: number,
+  store: PreparedStore,
+  baseline: BaselineResult,
+  names: { main: string; warmup: string },
+): Promise<WorkloadResult> {
+  const cpuProfileDir = opts['cpu-prof'] ? path.resolve(String(opts['cpu-prof']), `${db}-${size}-${workload.name}`) : undefined;
+  const server = await startScimServer({ kind: SERVER_KIND, dataDir: store.dataDir, core: SERVER_CORE, env: store.env, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+  try {
+    const warm = workload.create(targetOf(server, store.seeded[names.warmup]!), { seconds: WARMUP_SECONDS, users: WARMUP_SYNC_USERS });
+    await runLoad({ origin: server.origin, clients: CLIENTS, step: warm.step, maxSeconds: WARMUP_SECONDS });
+    const run = workload.create(targetOf(server, store.seeded[names.main]!), { seconds: SECONDS, users: size });
+    const load = await runLoad({ origin: server.origin, clients: CLIENTS, step: run.step, maxSeconds: workload.amountBound ? CAP_SECONDS : SECONDS });
+    const memory = server.memory();
+    const result: WorkloadResult = {
+      db,
+      size,
+      workload: workload.name,
+      date: new Date().toISOString(),
+      server: SERVER_KIND === 'tsx' ? 'node --import tsx server/cli.ts serve (npm run server -- serve)' : 'node out/server/cli.js serve (the bundled backend)',
+      clients: CLIENTS,
+      load,
+      users: run.users(),
+      usersPerSecond: run.users() / load.seconds,
+      baseline,
+      memory,
+      seedSeconds: store.seedSeconds,
+    };
+    const ratio = ((load.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1);
+    log(
+      `${db} ${size} ${workload.name}: ${Math.round(load.requestsPerSecond)} req/s (${ratio} % of bare)` +
+        `${workload.countsUsers ? `, ${Math.round(result.usersPerSecond)} users/s` : ''}, p50 ${load.latencyMs.p50.toFixed(2)} ms, p99 ${load.latencyMs.p99.toFixed(2)} ms, ` +
+        `${load.errors} errors, peak ${memory.vmHwmMiB.toFixed(0)} MiB, generator CPU ${(load.generatorCpu * 100).toFixed(0)} %${load.timedOut && workload.amountBound ? ' (stopped at the time cap)' : ''}`,
+    );
+    if (load.errors > 0) log(`  errors: ${JSON.stringify(load.errorKinds)}`);
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (SERVER_KIND === 'bundle') {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, ['scripts/build.mjs', 'server'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  if (!pinSelf(GENERATOR_CORE)) log('taskset or a second core is missing: the generator and the server are not pinned');
+  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sds-bench-backend-'));
+  const fresh: WorkloadResult[] = [];
+  try {
+    for (const db of DBS) {
+      for (const size of SIZES) {
+        log(`${db}, ${size} users: bare node:http baseline`);
+        const baseline = await measureBaseline(workRoot);
+        log(`  bare node:http: ${Math.round(baseline.requestsPerSecond)} req/s, p99 ${baseline.latencyMs.p99.toFixed(2)} ms, generator CPU ${(baseline.generatorCpu * 100).toFixed(0)} %`);
+
+        const onDirectory = SELECTED.filter((w) => w.needs === 'directory');
+        if (onDirectory.length > 0) {
+          log(`  seeding ${size} directory users (+${WARMUP_USERS} warm-up)`);
+          const store = await prepareStore(db, path.join(workRoot, `${db}-${size}-directory`), [
+            { name: 'Directory', provider: 'okta', users: size, linkMembers: true, people: { seed: 11, domain: 'directory.example' } },
+            { name: 'Warm-up', provider: 'okta', users: WARMUP_USERS, linkMembers: true, people: { seed: 12, prefix: 'warm.', domain: 'warmup.example' } },
+          ]);
+          log(`  seeded in ${store.seedSeconds.toFixed(1)} s (${store.seeded.Directory!.linkedMembers} linked members)`);
+          for (const workload of WORKLOADS.filter((w) => onDirectory.includes(w))) {
+            fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Directory', warmup: 'Warm-up' }));
+          }
+          if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
+        }
+
+        for (const workload of SELECTED.filter((w) => w.needs === 'empty')) {
+          const store = await prepareStore(db, path.join(workRoot, `${db}-${size}-${workload.name}`), [
+            { name: 'Entra', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 21, domain: 'entra.example', externalIdStyle: 'entra' } },
+            { name: 'Warm-up', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 22, prefix: 'warm.', domain: 'warmup.example', externalIdStyle: 'entra' } },
+          ]);
+          fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Entra', warmup: 'Warm-up' }));
+          if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    if (!opts.keep) fs.rmSync(workRoot, { recursive: true, force: true });
+    else log(`kept the data folders in ${workRoot}`);
+  }
+
+  if (WRITE) {
+    for (const db of DBS) mergeResults(resultsFile(REPO_ROOT, db), fresh.filter((r) => r.db === db));
+    const files = { sqlite: readResults(resultsFile(REPO_ROOT, 'sqlite')), postgres: readResults(resultsFile(REPO_ROOT, 'postgres')) };
+    const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+    writeResultsMarkdown(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), renderResultsMarkdown(files, command));
+    log('wrote bench/results/*.json and bench/RESULTS.md');
+  }
+  log(`done in ${((performance.now() - started) / 1000 / 60).toFixed(1)} min`);
+}
+
+await main();
