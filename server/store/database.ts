@@ -10,6 +10,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { cachePreparedStatements } from './statementCache.js';
 
 export type Store = Kysely<Database>;
 
@@ -44,7 +45,7 @@ export function openSqliteStore(file: string): Store {
   sqlite.pragma('foreign_keys = ON');
   // The CLI and the server share the file; a writer waits for the other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: immediateTransactionDialect(new SqliteDialect({ database: sqlite })) });
+  return new Kysely<Database>({ dialect: immediateTransactionDialect(new SqliteDialect({ database: cachePreparedStatements(sqlite) })) });
 }
 
 export function storeFileIn(dataDir: string): string {
