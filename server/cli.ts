@@ -28,7 +28,8 @@ const USAGE = `Usage:
   npm run server -- connection rotate-secret ID [--grace SECONDS] [--secret-stdin] [--data-dir DIR] [--public-url URL] [--json]
   npm run server -- connection delete ID [--data-dir DIR]
 
-Environment: PORT, SCIM_HOST, SCIM_DATA_DIR, SCIM_PUBLIC_URL, SCIM_MAX_CONCURRENT_REQUESTS, LOG_LEVEL.`;
+Environment: PORT, SCIM_HOST, SCIM_DATA_DIR, SCIM_PUBLIC_URL, SCIM_MAX_CONCURRENT_REQUESTS, LOG_LEVEL,
+  DATABASE_URL (postgres://…: use PostgreSQL instead of SQLite in the data folder).`;
 
 const options = {
   host: { type: 'string' },
@@ -78,7 +79,7 @@ async function connectionCommand(action: string | undefined, args: string[], val
     if (!id) throw new UsageError(`connection ${action} needs the connection id.`);
     return id;
   };
-  const db = await openStore(settings.dataDir);
+  const db = await openStore(settings.dataDir, settings.databaseUrl);
   try {
     switch (action) {
       case 'create': {
@@ -144,7 +145,7 @@ async function orgCommand(action: string | undefined, values: Record<string, unk
   const settings = resolveSettings(values as Parameters<typeof resolveSettings>[0]);
   const json = values.json === true;
   if (typeof values.name !== 'string') throw new UsageError(`org ${action ?? ''} needs --name NAME.`);
-  const db = await openStore(settings.dataDir);
+  const db = await openStore(settings.dataDir, settings.databaseUrl);
   try {
     if (action === 'create') {
       if (typeof values['owner-email'] !== 'string') throw new UsageError('org create needs --owner-email EMAIL.');

@@ -12,6 +12,8 @@ export interface ServerSettings {
   logLevel: string;
   /** Requests handled at once before 429 (0: no limit); see server/concurrencyLimit.ts. */
   maxConcurrentRequests: number;
+  /** PostgreSQL instead of SQLite (DATABASE_URL, postgres:// or postgresql://); environment only, it may hold a password. */
+  databaseUrl: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -36,7 +38,11 @@ export function resolveSettings(
   if (!/^\d{1,6}$/.test(limitText)) {
     throw new UsageError(`--max-concurrent-requests must be a whole number of requests (0 for no limit), not "${limitText}".`);
   }
-  return { host, port, dataDir, publicUrl, logLevel: env.LOG_LEVEL ?? 'info', maxConcurrentRequests: Number(limitText) };
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new UsageError('DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use SQLite in the data folder).');
+  }
+  return { host, port, dataDir, publicUrl, logLevel: env.LOG_LEVEL ?? 'info', maxConcurrentRequests: Number(limitText), databaseUrl };
 }
 
 export function normalizePublicUrl(value: string): string {

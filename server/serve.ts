@@ -9,10 +9,14 @@ import type { ServerSettings } from './config.js';
 
 export async function serve(settings: ServerSettings): Promise<void> {
   const logger = pino({ level: settings.logLevel, redact: REDACTED_LOG_PATHS });
-  const db = await openStore(settings.dataDir);
+  const db = await openStore(settings.dataDir, settings.databaseUrl, {
+    onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the pool replaces it'),
+  });
   const app = await buildApp({ db, publicUrl: settings.publicUrl, logger, maxConcurrentRequests: settings.maxConcurrentRequests });
   await app.listen({ host: settings.host, port: settings.port });
-  logger.info({ dataDir: settings.dataDir, publicUrl: settings.publicUrl }, 'SCIM Directory Sync backend ready');
+  // Never the database URL: it may carry a password.
+  const store = settings.databaseUrl ? 'postgresql' : 'sqlite';
+  logger.info({ store, ...(store === 'sqlite' ? { dataDir: settings.dataDir } : {}), publicUrl: settings.publicUrl }, 'SCIM Directory Sync backend ready');
 
   let stopping = false;
   const stop = async (signal: string) => {

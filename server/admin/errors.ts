@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { ApiErrorCode } from '../../shared/api/common.js';
 import { DomainError } from '../domain/errors.js';
-import { isBusy } from '../store/uniqueViolation.js';
+import { isBusy, isDatabaseUnavailable } from '../store/uniqueViolation.js';
 
 export class ApiFailure extends Error {
   constructor(
@@ -32,6 +32,9 @@ export function toApiFailure(error: unknown): ApiFailure | undefined {
     return new ApiFailure(status, code, error.message, error.field);
   }
   if (isBusy(error)) return new ApiFailure(503, 'unavailable', 'The database is busy; retry shortly.', undefined, { 'Retry-After': '1' });
+  if (isDatabaseUnavailable(error)) {
+    return new ApiFailure(503, 'unavailable', 'The database is unavailable; retry shortly.', undefined, { 'Retry-After': '5' });
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiFailure(413, 'invalid_request', 'The request body is larger than 1 MiB.');
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiFailure(415, 'invalid_request', 'Send JSON (application/json).');

@@ -11,6 +11,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, ScimConnectionsTable } from '../store/schema.js';
 import type { PoolEntry, PoolPage, PoolQuery, PoolStatus } from '../../shared/api/pool.js';
 import { DomainError } from './errors.js';
+import { isPostgresStore } from '../store/postgres.js';
 
 /**
  * The caller's org's connection. Deleted connections stay readable (their pool is the record of
@@ -31,11 +32,13 @@ export function containsPattern(needle: string): string {
 const TRIGRAM_MIN_LENGTH = 3;
 
 /**
- * Entries whose name, email or userName contains `search` (lower-cased). Long enough queries use
- * the trigram index (migration 003); short ones, or ones with LIKE wildcards in them, scan the
- * covering (connection, seq, search_text) index.
+ * Entries whose name, email or userName contains `search` (lower-cased, like `search_text`).
+ * SQLite: long enough queries use the FTS5 trigram index (migration 003); short ones, or ones with
+ * LIKE wildcards in them, scan the covering (connection, seq, search_text) index. PostgreSQL: one
+ * escaped LIKE, which the pg_trgm GIN index answers (the planner scans instead when it is cheaper).
  */
-function searchCondition(search: string): RawBuilder<boolean> {
+function searchCondition(search: string, postgres: boolean): RawBuilder<boolean> {
+  if (postgres) return sql<boolean>`u.search_text like ${containsPattern(search)} escape '\\'`;
   if (search.length >= TRIGRAM_MIN_LENGTH && !/[%_\\]/.test(search)) {
     return sql<boolean>`u.seq in (select rowid from scim_users_search where search_text like ${`%${search}%`})`;
   }
@@ -64,7 +67,7 @@ export async function listPool(db: Kysely<Database>, orgId: string, connectionId
   await connectionOfOrg(db, orgId, connectionId);
   let base = db.selectFrom('scim_users as u').where('u.connection_id', '=', connectionId);
   const search = query.search?.trim().toLowerCase();
-  if (search) base = base.where(searchCondition(search));
+  if (search) base = base.where(searchCondition(search, isPostgresStore(db)));
   if (query.status) base = base.where(statusOf(orgId, now), '=', query.status);
 
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

@@ -14,8 +14,13 @@ export async function runDomainTransaction<T>(
   actor: Actor,
   work: (ctx: DomainContext) => Promise<T>,
 ): Promise<T> {
-  const events = new PendingEvents();
-  const result = await deps.db.transaction().execute((trx) => work({ db: trx, now: nowIso(deps.clock), actor, events }));
+  // A new collection per attempt: on PostgreSQL a transaction that lost a serialization race runs
+  // again (store/postgres.ts), and only the attempt that committed may be heard of.
+  let events = new PendingEvents();
+  const result = await deps.db.transaction().execute((trx) => {
+    events = new PendingEvents();
+    return work({ db: trx, now: nowIso(deps.clock), actor, events });
+  });
   events.publishTo(deps.bus);
   return result;
 }

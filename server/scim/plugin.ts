@@ -8,7 +8,7 @@ import type { ScimConnectionsTable } from '../store/schema.js';
 import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns.js';
 import { endpointBaseUrl } from '../domain/connections.js';
 import { nowIso } from '../domain/ids.js';
-import { isBusy } from '../store/uniqueViolation.js';
+import { isBusy, isDatabaseUnavailable } from '../store/uniqueViolation.js';
 import { authenticateConnection } from './authenticate.js';
 import { detectProvider } from './detectProvider.js';
 import { ScimError, invalidSyntax } from './errors.js';
@@ -56,6 +56,7 @@ export function sendScimError(reply: FastifyReply, error: ScimError): FastifyRep
 export function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
   if (isBusy(error)) return new ScimError(503, undefined, 'The database is busy; retry shortly.', { 'Retry-After': '1' });
+  if (isDatabaseUnavailable(error)) return new ScimError(503, undefined, 'The database is unavailable; retry shortly.', { 'Retry-After': '5' });
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -216,8 +216,9 @@ export class RequestLogRecorder {
             .values(counter)
             .onConflict((oc) =>
               oc.columns(['connection_id', 'hour']).doUpdateSet({
-                requests: sql<number>`requests + ${counter.requests}`,
-                errors: sql<number>`errors + ${counter.errors}`,
+                // Qualified: PostgreSQL would find `requests` ambiguous between the row and `excluded`.
+                requests: sql<number>`scim_request_stats.requests + ${counter.requests}`,
+                errors: sql<number>`scim_request_stats.errors + ${counter.errors}`,
               }),
             )
             .execute();

@@ -2,7 +2,8 @@
  * Opens the store. SQLite (better-sqlite3) is the embedded default: one file in the data folder,
  * WAL so that the CLI can write while `serve` runs, and synchronous=NORMAL, which in WAL mode keeps
  * every committed transaction across a crash of the process (only a power loss may drop the last
- * few, see docs/decisions.md).
+ * few, see docs/decisions.md). With a `postgres://` DATABASE_URL it is PostgreSQL instead
+ * (postgres.ts), shared by several backend instances.
  */
 import path from 'node:path';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Dialect } from 'ky
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { cachePreparedStatements } from './statementCache.js';
+import { isPostgresUrl, openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 
 export type Store = Kysely<Database>;
 
@@ -61,8 +63,9 @@ export async function migrateToLatest(db: Store): Promise<void> {
   }
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
-  const db = openSqliteStore(storeFileIn(dataDir));
+/** SQLite in `dataDir`, or PostgreSQL when `databaseUrl` is a postgres:// (or postgresql://) URL. */
+export async function openStore(dataDir: string, databaseUrl?: string, postgres?: PostgresStoreOptions): Promise<Store> {
+  const db = isPostgresUrl(databaseUrl) ? openPostgresStore(databaseUrl, postgres) : openSqliteStore(storeFileIn(dataDir));
   await migrateToLatest(db);
   return db;
 }

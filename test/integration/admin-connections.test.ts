@@ -159,7 +159,11 @@ describe('admin API: SCIM connections', () => {
     expect(list.body.items.map((c: any) => c.name)).toEqual(['Default SCIM Connection', 'SCIM Connection 2', 'Pasted']);
     const one = await owner.call('GET', `/connections/${list.body.items[0].id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toEqual(list.body.items[0]);
+    // Only the request counters may move in between: the request log is written every 250 ms.
+    expect({ ...one.body, health: { ...one.body.health, requestsLast24h: 0 } }).toEqual({
+      ...list.body.items[0],
+      health: { ...list.body.items[0].health, requestsLast24h: 0 },
+    });
     for (const secret of secretsSeen) {
       expect(list.text).not.toContain(secret);
       expect(one.text).not.toContain(secret);

@@ -1,6 +1,7 @@
 /**
  * Starts the real backend in this process on a free loopback port with its own temporary data
- * folder. Tests talk to it over real HTTP.
+ * folder (SQLite) or, in the integration-pg project, its own PostgreSQL database. Tests talk to it
+ * over real HTTP.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { buildApp, type AppConfig } from '../../server/app.js';
 import { openStore, type Store } from '../../server/store/database.js';
 import { createConnection, type ConnectionWithSecret } from '../../server/domain/connections.js';
 import type { DirectoryProvider } from '../../shared/scim/wire.js';
+import { createTestDatabase } from './testDatabase.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -28,7 +30,8 @@ export function makeTempDir(prefix = 'scim-test-'): string {
 
 export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAuth' | 'failedSignIn' | 'clock' | 'bus' | 'maxConcurrentRequests'>> & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeTempDir();
-  const db = await openStore(dataDir);
+  const database = await createTestDatabase();
+  const db = await openStore(dataDir, database?.url);
   let baseUrl = '';
   const app = await buildApp({ db, publicUrl: () => baseUrl, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -49,6 +52,7 @@ export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAu
     close: async () => {
       await app.close();
       await db.destroy();
+      await database?.drop();
       if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -12,13 +12,20 @@
  * the attribute. On a multi-valued attribute a comparison holds when one element satisfies it,
  * `ne` holds when no element is equal, and `emails eq "x"` compares `emails.value`.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type QueryExecutorProvider, type SqlBool } from 'kysely';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/definitions.js';
 import { invalidFilter } from '../errors.js';
 import type { AttrPath, ComparisonFilter, Filter, LogicalFilter, PresentFilter, ValuePathFilter } from './ast.js';
 import { asEquality, checkComparison, complexComparison, type CheckedComparison } from './comparison.js';
 import { sqliteFilterDialect, type FilterSqlDialect, type SqlPredicate } from './sqlDialect.js';
 import { SqlTargets, type MemberOperands, type ResolvedTarget, type ScalarOperand } from './sqlTargets.js';
+import { postgresFilterDialect } from './postgresSqlDialect.js';
+import { isPostgresStore } from '../../store/postgres.js';
+
+/** The filter SQL dialect of the database behind `db`. */
+export function filterDialectFor(db: QueryExecutorProvider): FilterSqlDialect {
+  return isPostgresStore(db) ? postgresFilterDialect : sqliteFilterDialect;
+}
 
 export function compileFilter(
   resourceType: ResourceTypeDefinition,

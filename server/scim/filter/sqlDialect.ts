@@ -1,7 +1,7 @@
 /**
  * The SQL fragments of filter compilation that differ between databases: reading the JSON
  * `resource` column and matching substrings. Everything else the compiler emits is standard SQL.
- * A PostgreSQL (jsonb) dialect implements this same interface.
+ * The PostgreSQL (jsonb) dialect, postgresSqlDialect.ts, implements this same interface.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
@@ -9,8 +9,11 @@ export type SqlExpression = RawBuilder<unknown>;
 export type SqlPredicate = RawBuilder<SqlBool>;
 
 export interface FilterSqlDialect {
-  /** The scalar (string or number) at `path` in the JSON `document`; NULL when absent or JSON null. */
-  jsonScalar(document: SqlExpression, path: readonly string[]): SqlExpression;
+  /**
+   * The scalar at `path` in the JSON `document`; NULL when absent or JSON null. `valueType` says
+   * what the attribute holds, for databases whose JSON text operator would compare numbers as text.
+   */
+  jsonScalar(document: SqlExpression, path: readonly string[], valueType: 'number' | 'text'): SqlExpression;
   /** True when the value at `path` is the JSON boolean `value` (not merely 1 or "true"). */
   jsonBooleanIs(document: SqlExpression, path: readonly string[], value: boolean): SqlPredicate;
   /** RFC 7644 `pr`: the value at `path` exists and is not null, "", [] or {}. */

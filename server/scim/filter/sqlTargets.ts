@@ -172,7 +172,7 @@ export class SqlTargets {
     return {
       definition,
       raw,
-      value: this.dialect.jsonScalar(document, path),
+      value: this.dialect.jsonScalar(document, path, definition.type === 'integer' || definition.type === 'decimal' ? 'number' : 'text'),
       storedLowerCase: false,
       booleanIs: (expected) => this.dialect.jsonBooleanIs(document, path, expected),
       present: this.dialect.jsonPresent(document, path),

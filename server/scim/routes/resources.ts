@@ -38,7 +38,7 @@ import { isUniqueViolation } from '../../store/uniqueViolation.js';
 import { groupResourceType, userResourceType, type ResourceTypeDefinition } from '../schema/definitions.js';
 import { invalidValue, notFound, uniqueness } from '../errors.js';
 import { parseFilter } from '../filter/parse.js';
-import { compileFilter } from '../filter/compile.js';
+import { compileFilter, filterDialectFor } from '../filter/compile.js';
 import { canonicalizeResource } from '../resource/canonicalize.js';
 import { renderGroup, renderUser } from '../resource/render.js';
 import { isAttributeReturned, projectAttributes } from '../resource/project.js';
@@ -152,7 +152,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     app.get(endpoint, async (request) => {
       const query = request.query as RawQuery;
       const list = parseListQuery(query);
-      const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter));
+      const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
       const connectionId = request.scim.connection.id;
       return db.transaction().execute(async (trx) => {
         const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { sequenceColumn } from './sequenceColumn.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const seq = sequenceColumn(db);
   await db.schema
     .createTable('orgs')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -29,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('scim_users')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seq.type, seq.build)
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('connection_id', 'text', (c) => c.notNull().references('scim_connections.id'))
     .addColumn('user_name', 'text', (c) => c.notNull())
@@ -52,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('scim_groups')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seq.type, seq.build)
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('connection_id', 'text', (c) => c.notNull().references('scim_connections.id'))
     .addColumn('display_name', 'text', (c) => c.notNull())

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import { sequenceColumn } from './sequenceColumn.js';
 
 /** The org behind the pool: members, invites, one-time codes, device tokens, audit, alerts, request log. */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const seq = sequenceColumn(db);
   // Pool columns derived from the directory user, for search and display without parsing JSON.
   await db.schema.alterTable('scim_users').addColumn('email', 'text').execute();
   await db.schema.alterTable('scim_users').addColumn('full_name', 'text').execute();
@@ -80,7 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_events')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seq.type, seq.build)
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
     .addColumn('at', 'text', (c) => c.notNull())
@@ -113,7 +115,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('scim_request_log')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seq.type, seq.build)
     .addColumn('connection_id', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull())
