@@ -31,6 +31,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/idp/**/*.test.ts'],
+          // Several backend instances on one database: PostgreSQL only (integration-pg).
+          exclude: ['test/integration/postgres-*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -5,6 +5,8 @@
 import pino from 'pino';
 import { buildApp, REDACTED_LOG_PATHS } from './app.js';
 import { openStore } from './store/database.js';
+import { EventBus } from './domain/eventBus.js';
+import { PostgresEventRelay } from './store/postgresEventRelay.js';
 import type { ServerSettings } from './config.js';
 
 export async function serve(settings: ServerSettings): Promise<void> {
@@ -12,7 +14,10 @@ export async function serve(settings: ServerSettings): Promise<void> {
   const db = await openStore(settings.dataDir, settings.databaseUrl, {
     onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the pool replaces it'),
   });
-  const app = await buildApp({ db, publicUrl: settings.publicUrl, logger, maxConcurrentRequests: settings.maxConcurrentRequests });
+  const bus = new EventBus();
+  // Several instances on one PostgreSQL database: live events reach the admins connected to any of them.
+  const relay = settings.databaseUrl ? await PostgresEventRelay.start({ bus, db, databaseUrl: settings.databaseUrl, logger }) : undefined;
+  const app = await buildApp({ db, bus, publicUrl: settings.publicUrl, logger, maxConcurrentRequests: settings.maxConcurrentRequests });
   await app.listen({ host: settings.host, port: settings.port });
   // Never the database URL: it may carry a password.
   const store = settings.databaseUrl ? 'postgresql' : 'sqlite';
@@ -25,6 +30,7 @@ export async function serve(settings: ServerSettings): Promise<void> {
     logger.info({ signal }, 'stopping');
     try {
       await app.close();
+      await relay?.close();
       await db.destroy();
       process.exit(0);
     } catch (error) {

@@ -1,12 +1,18 @@
 /**
  * Live events for signed-in admins. Changes are collected while a transaction runs and published
  * only after it commits, so no subscriber ever hears of a change that was rolled back.
- * (One process here; PostgreSQL deployments relay them across instances, see issue #6.)
+ * On PostgreSQL several instances share the database; a relay (store/postgresEventRelay.ts) sends
+ * what is published here to the others and delivers theirs here.
  */
 import { EventEmitter } from 'node:events';
 import type { LiveEvent } from '../../shared/api/events.js';
 
 export type LiveEventListener = (event: LiveEvent) => void;
+
+/** Carries published events to the other backend instances; sending never throws. */
+export interface EventRelay {
+  send(orgId: string, event: LiveEvent): void;
+}
 
 export class EventBus {
   private readonly emitter = new EventEmitter();
@@ -16,7 +22,20 @@ export class EventBus {
     this.emitter.setMaxListeners(0);
   }
 
+  private relay: EventRelay | undefined;
+
+  /** Sends every event published from now on to the other instances as well. */
+  relayTo(relay: EventRelay | undefined): void {
+    this.relay = relay;
+  }
+
   publish(orgId: string, event: LiveEvent): void {
+    this.emitter.emit(orgId, event);
+    this.relay?.send(orgId, event);
+  }
+
+  /** An event another instance published: for this process's subscribers only, never relayed back. */
+  deliver(orgId: string, event: LiveEvent): void {
     this.emitter.emit(orgId, event);
   }
 
