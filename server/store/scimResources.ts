@@ -6,6 +6,7 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { emailOf, nameOf, searchTextOf } from '../domain/directoryPerson.js';
+import { changeStamp, isSqlite, UnchangedListMemo } from './unchangedListMemo.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -150,12 +151,26 @@ export async function listResources(
   table: ResourceTable,
   input: { connectionId: string; where?: Expression<SqlBool>; offset: number; limit: number },
 ): Promise<{ total: number; rows: ResourceRow[] }> {
-  // `deleted_at IS NULL` also lets SQLite use the partial unique indexes on userName/displayName.
+  // `deleted_at IS NULL` lets SQLite use the partial indexes over live rows (migration 005).
   let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId).where('r.deleted_at', 'is', null);
   if (input.where) base = base.where(input.where);
-  const counted = (await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()) as { total: number | bigint };
-  const total = Number(counted.total);
-  if (input.limit === 0 || total <= input.offset) return { total, rows: [] };
-  const rows = (await base.select(columns).orderBy('r.seq').limit(input.limit).offset(input.offset).execute()) as RawRow[];
+  // Paging through a whole connection (Okta's import) reuses what the previous page learned while nothing changed.
+  const memo = !input.where && isSqlite(db) ? new UnchangedListMemo(`${table} ${input.connectionId}`, await changeStamp(db)) : undefined;
+  let total = memo?.total();
+  if (total === undefined) {
+    const counted = (await base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()) as { total: number | bigint };
+    total = Number(counted.total);
+  }
+  if (input.limit === 0 || total <= input.offset) {
+    memo?.remember(total);
+    return { total, rows: [] };
+  }
+  const seqBefore = memo?.seqBefore(input.offset);
+  const page =
+    seqBefore === undefined
+      ? base.select([...columns, 'r.seq']).orderBy('r.seq').limit(input.limit).offset(input.offset)
+      : base.where('r.seq', '>', seqBefore).select([...columns, 'r.seq']).orderBy('r.seq').limit(input.limit);
+  const rows = (await page.execute()) as (RawRow & { seq: number })[];
+  memo?.remember(total, input.offset + rows.length, rows[rows.length - 1]?.seq);
   return { total, rows: rows.map(toRow) };
 }

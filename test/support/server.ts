@@ -17,6 +17,8 @@ import { createTestDatabase } from './testDatabase.js';
 export interface TestServer {
   baseUrl: string;
   dataDir: string;
+  /** The PostgreSQL database of this server (integration-pg), for a second connection to it; undefined on SQLite. */
+  databaseUrl: string | undefined;
   db: Store;
   app: FastifyInstance;
   /** Creates a SCIM connection the way `connection create` does; returns the one-time secret. */
@@ -40,6 +42,7 @@ export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAu
   return {
     baseUrl,
     dataDir,
+    databaseUrl: database?.url,
     db,
     app,
     createConnection: (o = {}) =>

@@ -1,0 +1,76 @@
+/**
+ * Paging through a connection's users (Okta's import: startIndex advanced by count) answers
+ * exactly what the directory holds at the moment of each request, also when the server reuses
+ * what the previous page learned: a user created, deleted or written in between shows up in
+ * the next page and in totalResults at once, from this process or from another one (the CLI).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { ScimClient } from '../support/scimClient.js';
+import { openStore } from '../../server/store/database.js';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+describe('SCIM list paging', () => {
+  let server: TestServer;
+  let client: ScimClient;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const connection = await server.createConnection();
+    client = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret });
+    for (let i = 0; i < 25; i++) {
+      const created = await client.post('/Users', { schemas: [USER], userName: `pager${i}@example.com`, active: true });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id as string);
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function page(startIndex: number, count = 10) {
+    const response = await client.get(`/Users?startIndex=${startIndex}&count=${count}`);
+    expect(response.status).toBe(200);
+    return { total: response.body.totalResults as number, ids: (response.body.Resources as { id: string }[]).map((r) => r.id) };
+  }
+
+  it('pages through every user once, in creation order', async () => {
+    const pages = [await page(1), await page(11), await page(21)];
+    expect(pages.map((p) => p.total)).toEqual([25, 25, 25]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(ids);
+  });
+
+  it('a user deleted between two pages shifts the next page at once, as OFFSET would', async () => {
+    await page(1);
+    expect(await page(11)).toEqual({ total: 25, ids: ids.slice(10, 20) });
+    expect((await client.request('DELETE', `/Users/${ids[3]}`)).status).toBe(204);
+    const live = ids.filter((_, i) => i !== 3);
+    expect(await page(11)).toEqual({ total: 24, ids: live.slice(10, 20) });
+    expect(await page(21)).toEqual({ total: 24, ids: live.slice(20) });
+    ids.splice(3, 1);
+  });
+
+  it('a user created between two pages counts at once', async () => {
+    await page(1);
+    await page(11);
+    const created = await client.post('/Users', { schemas: [USER], userName: 'late@example.com', active: true });
+    ids.push(created.body.id as string);
+    expect(await page(21)).toEqual({ total: 25, ids: ids.slice(20) });
+  });
+
+  it('a change committed by another process (another connection to the file) is seen by the next page', async () => {
+    await page(1);
+    await page(11);
+    const other = await openStore(server.dataDir, server.databaseUrl);
+    try {
+      await other.updateTable('scim_users').set({ deleted_at: new Date().toISOString() }).where('id', '=', ids[0]!).execute();
+    } finally {
+      await other.destroy();
+    }
+    const live = ids.slice(1);
+    expect(await page(11)).toEqual({ total: 24, ids: live.slice(10, 20) });
+    expect(await page(21)).toEqual({ total: 24, ids: live.slice(20) });
+  });
+});
