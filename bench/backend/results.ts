@@ -18,6 +18,7 @@ export interface BaselineResult {
   latencyMs: LoadResult['latencyMs'];
   generatorCpu: number;
   seconds: number;
+  serverCpuMicrosPerRequest: number;
 }
 
 export interface WorkloadResult {
@@ -33,6 +34,8 @@ export interface WorkloadResult {
   /** The bare node:http figure measured just before this size's runs, same generator, same run. */
   baseline: BaselineResult;
   memory: { peakRssMiB: number; vmHwmMiB: number };
+  /** Server CPU time per request during the measured run, in microseconds: the figure least disturbed by a busy machine. */
+  serverCpuMicrosPerRequest: number;
   seedSeconds: number;
 }
 
@@ -111,12 +114,12 @@ const title = (name: WorkloadName) => WORKLOADS.find((w) => w.name === name)?.ti
 
 function resultTable(results: WorkloadResult[]): string {
   const head =
-    '| Workload | Users | req/s | ÷ bare | users/s | ÷ bare | p50 ms | p99 ms | errors | peak RSS MiB | generator CPU |\n' +
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+    '| Workload | Users | req/s | ÷ bare | users/s | ÷ bare | p50 ms | p99 ms | errors | peak RSS MiB | server CPU µs/req | generator CPU |\n' +
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = results.map((r) => {
     const bare = r.baseline.requestsPerSecond;
     const countsUsers = WORKLOADS.find((w) => w.name === r.workload)?.countsUsers ?? false;
-    return `| ${title(r.workload)} | ${int(r.size)} | ${int(r.load.requestsPerSecond)} | ${pct(r.load.requestsPerSecond / bare)} | ${countsUsers ? int(r.usersPerSecond) : '—'} | ${countsUsers ? pct(r.usersPerSecond / bare) : '—'} | ${ms(r.load.latencyMs.p50)} | ${ms(r.load.latencyMs.p99)} | ${r.load.errors}${r.load.errors > 0 ? ` (${Object.keys(r.load.errorKinds)[0]?.slice(0, 60) ?? ''})` : ''} | ${mib(r.memory.vmHwmMiB)} | ${pct(r.load.generatorCpu)} |`;
+    return `| ${title(r.workload)} | ${int(r.size)} | ${int(r.load.requestsPerSecond)} | ${pct(r.load.requestsPerSecond / bare)} | ${countsUsers ? int(r.usersPerSecond) : '—'} | ${countsUsers ? pct(r.usersPerSecond / bare) : '—'} | ${ms(r.load.latencyMs.p50)} | ${ms(r.load.latencyMs.p99)} | ${r.load.errors}${r.load.errors > 0 ? ` (${Object.keys(r.load.errorKinds)[0]?.slice(0, 60) ?? ''})` : ''} | ${mib(r.memory.vmHwmMiB)} | ${int(r.serverCpuMicrosPerRequest)} | ${pct(r.load.generatorCpu)} |`;
   });
   return [head, ...rows].join('\n');
 }
@@ -124,9 +127,9 @@ function resultTable(results: WorkloadResult[]): string {
 function baselineTable(results: WorkloadResult[]): string {
   const seen = new Map<string, WorkloadResult>();
   for (const r of results) seen.set(`${r.size} ${r.date.slice(0, 16)}`, r);
-  const head = '| measured before size | bare node:http req/s | p50 ms | p99 ms | generator CPU |\n|--:|--:|--:|--:|--:|';
+  const head = '| measured before size | bare node:http req/s | p50 ms | p99 ms | server CPU µs/req | generator CPU |\n|--:|--:|--:|--:|--:|--:|';
   const rows = [...new Map([...seen.values()].map((r) => [r.size, r])).values()].map(
-    (r) => `| ${int(r.size)} | ${int(r.baseline.requestsPerSecond)} | ${ms(r.baseline.latencyMs.p50)} | ${ms(r.baseline.latencyMs.p99)} | ${pct(r.baseline.generatorCpu)} |`,
+    (r) => `| ${int(r.size)} | ${int(r.baseline.requestsPerSecond)} | ${ms(r.baseline.latencyMs.p50)} | ${ms(r.baseline.latencyMs.p99)} | ${int(r.baseline.serverCpuMicrosPerRequest)} | ${pct(r.baseline.generatorCpu)} |`,
   );
   return [head, ...rows].join('\n');
 }

@@ -81,8 +81,15 @@ async function measureBaseline(workDir: string): Promise<BaselineResult> {
       return true;
     };
     await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: WARMUP_SECONDS });
+    const cpuBefore = bare.cpuSeconds();
     const load = await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: BASELINE_SECONDS });
-    return { requestsPerSecond: load.requestsPerSecond, latencyMs: load.latencyMs, generatorCpu: load.generatorCpu, seconds: load.seconds };
+    return {
+      requestsPerSecond: load.requestsPerSecond,
+      latencyMs: load.latencyMs,
+      generatorCpu: load.generatorCpu,
+      seconds: load.seconds,
+      serverCpuMicrosPerRequest: ((bare.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests),
+    };
   } finally {
     await bare.stop();
   }
@@ -125,8 +132,10 @@ async function measureWorkload(
     const warm = workload.create(targetOf(server, store.seeded[names.warmup]!), { seconds: WARMUP_SECONDS, users: WARMUP_SYNC_USERS });
     await runLoad({ origin: server.origin, clients: CLIENTS, step: warm.step, maxSeconds: WARMUP_SECONDS });
     const run = workload.create(targetOf(server, store.seeded[names.main]!), { seconds: SECONDS, users: size });
+    const cpuBefore = server.cpuSeconds();
     const load = await runLoad({ origin: server.origin, clients: CLIENTS, step: run.step, maxSeconds: workload.amountBound ? CAP_SECONDS : SECONDS });
     const memory = server.memory();
+    const serverCpuMicrosPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests);
     const result: WorkloadResult = {
       db,
       size,
@@ -139,13 +148,14 @@ async function measureWorkload(
       usersPerSecond: run.users() / load.seconds,
       baseline,
       memory,
+      serverCpuMicrosPerRequest,
       seedSeconds: store.seedSeconds,
     };
     const ratio = ((load.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1);
     log(
       `${db} ${size} ${workload.name}: ${Math.round(load.requestsPerSecond)} req/s (${ratio} % of bare)` +
         `${workload.countsUsers ? `, ${Math.round(result.usersPerSecond)} users/s` : ''}, p50 ${load.latencyMs.p50.toFixed(2)} ms, p99 ${load.latencyMs.p99.toFixed(2)} ms, ` +
-        `${load.errors} errors, peak ${memory.vmHwmMiB.toFixed(0)} MiB, generator CPU ${(load.generatorCpu * 100).toFixed(0)} %${load.timedOut && workload.amountBound ? ' (stopped at the time cap)' : ''}`,
+        `${load.errors} errors, peak ${memory.vmHwmMiB.toFixed(0)} MiB, server ${Math.round(serverCpuMicrosPerRequest)} µs CPU/req, generator CPU ${(load.generatorCpu * 100).toFixed(0)} %${load.timedOut && workload.amountBound ? ' (stopped at the time cap)' : ''}`,
     );
     if (load.errors > 0) log(`  errors: ${JSON.stringify(load.errorKinds)}`);
     return result;
@@ -168,7 +178,7 @@ async function main(): Promise<void> {
       for (const size of SIZES) {
         log(`${db}, ${size} users: bare node:http baseline`);
         const baseline = await measureBaseline(workRoot);
-        log(`  bare node:http: ${Math.round(baseline.requestsPerSecond)} req/s, p99 ${baseline.latencyMs.p99.toFixed(2)} ms, generator CPU ${(baseline.generatorCpu * 100).toFixed(0)} %`);
+        log(`  bare node:http: ${Math.round(baseline.requestsPerSecond)} req/s, p99 ${baseline.latencyMs.p99.toFixed(2)} ms, server ${Math.round(baseline.serverCpuMicrosPerRequest)} µs CPU/req, generator CPU ${(baseline.generatorCpu * 100).toFixed(0)} %`);
 
         const onDirectory = SELECTED.filter((w) => w.needs === 'directory');
         if (onDirectory.length > 0) {

@@ -20,6 +20,8 @@ export interface RunningProcess {
   origin: string;
   /** The highest RSS sampled (every 100 ms) and the kernel's high-water mark (VmHWM), in MiB. */
   memory(): { peakRssMiB: number; vmHwmMiB: number };
+  /** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,19 @@ function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function procCpuSeconds(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
   }
 }
 
@@ -76,6 +91,7 @@ function track(child: ChildProcess, origin: string): RunningProcess {
       const hwm = procStatusBytes(pid, 'VmHWM') || hwmAtStop;
       return { peakRssMiB: Math.max(peakRss, procStatusBytes(pid, 'VmRSS')) / MIB, vmHwmMiB: hwm / MIB };
     },
+    cpuSeconds: () => procCpuSeconds(pid),
     stop: async () => {
       clearInterval(sampler);
       hwmAtStop = procStatusBytes(pid, 'VmHWM');
