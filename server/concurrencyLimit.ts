@@ -6,7 +6,9 @@
  * A cheap, immediate 429 keeps the accepted requests fast and tells Okta and Entra to back off.
  *
  * A slot is taken when the request's headers have arrived (before its body is read) and given
- * back when the response ends or the connection closes, whichever comes first. Routes in
+ * back when the response ends or the connection closes, whichever comes first. Admitted requests
+ * wait one turn of the event loop before they are handled (see the hook), so that requests that
+ * arrived together are counted together even when handlers never yield (synchronous SQLite). Routes in
  * `exemptRoutes` never take one: long-lived streams (SSE) would hold theirs for hours, and a
  * health check refused under load would make a load balancer pull a busy-but-working instance.
  *
@@ -104,6 +106,12 @@ const plugin: FastifyPluginAsync<ConcurrencyLimitOptions> = async (app, options)
       released = true;
       state.inFlight--;
     });
+    // Yield once before handling. On SQLite a handler runs start to finish without ever waiting
+    // (the driver is synchronous), so without this no two requests would ever be in flight: the
+    // backlog would sit unseen in the sockets and latency would grow with the number of clients.
+    // With it, every request already received in this turn of the event loop is admitted or
+    // refused before any of them is handled, so the count above is the real queue.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   });
 };
 

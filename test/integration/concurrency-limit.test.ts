@@ -4,6 +4,7 @@
  * API's shape elsewhere; slots come back when responses end or clients hang up; health checks and
  * live-event streams never take one.
  */
+import type http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -36,6 +37,32 @@ function openStalledPost(baseUrl: string, path: string, headers: Record<string, 
     });
     socket.on('error', reject);
   });
+}
+
+/**
+ * Opens `count` connections and waits until the server has accepted them all, then writes one GET
+ * on each in the same tick, so that the server reads them in the same turn of its event loop.
+ */
+async function sendTogether(server: http.Server, path: string, count: number): Promise<number[]> {
+  const { port } = server.address() as AddressInfo;
+  const sockets = await Promise.all(
+    Array.from({ length: count }, () => new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    })),
+  );
+  const accepted = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  while ((await accepted()) < count) await new Promise((r) => setTimeout(r, 5));
+  const answers = sockets.map(
+    (socket) =>
+      new Promise<number>((resolve) => {
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+      }),
+  );
+  for (const socket of sockets) socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  return Promise.all(answers);
 }
 
 describe('concurrency limit on a bare Fastify app', () => {
@@ -81,6 +108,24 @@ describe('concurrency limit on a bare Fastify app', () => {
     for (const response of await Promise.all(held)) expect(response.status).toBe(200);
     await until(() => state.inFlight === 0, 'slots released');
     expect((await fetch(`${baseUrl}/fast`)).status).toBe(200);
+  });
+
+  it('counts requests that arrive together even when handlers never wait (synchronous SQLite)', async () => {
+    app = Fastify();
+    await app.register(concurrencyLimit, { maxConcurrent: 2 });
+    let busy = 0;
+    app.get('/sync', () => {
+      // Busy without yielding, like a handler on better-sqlite3.
+      const until = performance.now() + 2;
+      while (performance.now() < until) busy++;
+      return { ok: true };
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const statuses = await sendTogether(app.server, '/sync', 10);
+    // Without the limiter's yield, each request would run to completion before the next one is
+    // even read, none would ever be refused, and the other eight would wait instead.
+    expect(statuses.sort()).toEqual([200, 200, ...Array(8).fill(429)]);
+    expect(busy).toBeGreaterThan(0);
   });
 
   it('gives the slot back when the client hangs up before the answer', async () => {

@@ -29,16 +29,16 @@ export interface RunCliOptions {
 /** The parent's environment without the variables the CLI reads, so a developer's shell cannot leak in. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['PORT', 'SCIM_HOST', 'SCIM_DATA_DIR', 'SCIM_PUBLIC_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'DATABASE_URL']) delete env[key];
+  for (const key of ['PORT', 'SCIM_HOST', 'SCIM_DATA_DIR', 'SCIM_PUBLIC_URL', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[key];
   return { ...env, ...extra };
 }
 
-function spawnCli(args: string[], env?: Record<string, string>): ChildProcess {
-  return spawnTsx([CLI, ...args], env);
+function spawnCli(args: string[], env?: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawnTsx([CLI, ...args], env, nodeArgs);
 }
 
-function spawnTsx(args: string[], env?: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+function spawnTsx(args: string[], env?: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: REPO_ROOT,
     env: cleanEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -115,6 +115,8 @@ export interface StartServeOptions {
   port?: number;
   publicUrl?: string;
   env?: Record<string, string>;
+  /** Options for node itself (e.g. `--trace-gc`), before the script. */
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
 }
 
@@ -141,7 +143,7 @@ export async function startServe(options: StartServeOptions): Promise<ServeProce
   const port = options.port ?? (await freePort());
   const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
   if (options.publicUrl) args.push('--public-url', options.publicUrl);
-  const child = spawnCli(args, options.env);
+  const child = spawnCli(args, options.env, options.nodeArgs);
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
