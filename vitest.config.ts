@@ -1,5 +1,21 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { findPostgresBin } from './test/support/postgresCluster.js';
+
+/**
+ * The integration suite again on PostgreSQL, minus what is about SQLite or the desktop app, not
+ * the backend's behaviour. Each exclusion says why.
+ */
+const NOT_ON_POSTGRES = [
+  'test/integration/scim-durability.test.ts', // SQLite file durability (WAL, synchronous=NORMAL) after kill -9
+  'test/integration/keychain-keytar.test.ts', // the OS keychain; no database
+  'test/integration/main-*.test.ts', // the desktop main process and its bundled (SQLite) backend
+  'test/integration/utility-process-backend.test.ts', // the bundled backend in a utility process, on SQLite
+  'test/integration/npm-start.test.ts', // the desktop launcher
+];
+// Outside CI a machine without PostgreSQL skips the project with the reason in the test name;
+// with CI=true the global setup fails instead, so a missing PostgreSQL cannot go unnoticed.
+const postgresMissing = !findPostgresBin() && process.env.CI !== 'true';
 
 export default defineConfig({
   test: {
@@ -15,6 +31,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/idp/**/*.test.ts'],
+          // Several backend instances on one database: PostgreSQL only (integration-pg).
+          exclude: ['test/integration/postgres-*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration-pg',
+          include: postgresMissing
+            ? ['test/support/postgres-missing.test.ts']
+            : ['test/integration/**/*.test.ts', 'test/idp/**/*.test.ts'],
+          exclude: NOT_ON_POSTGRES,
+          ...(postgresMissing ? {} : { globalSetup: ['test/support/postgresGlobalSetup.ts'] }),
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -29,7 +29,7 @@ export interface RunCliOptions {
 /** The parent's environment without the variables the CLI reads, so a developer's shell cannot leak in. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['PORT', 'SCIM_HOST', 'SCIM_DATA_DIR', 'SCIM_PUBLIC_URL', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[key];
+  for (const key of ['PORT', 'SCIM_HOST', 'SCIM_DATA_DIR', 'SCIM_PUBLIC_URL', 'LOG_LEVEL', 'NODE_OPTIONS', 'DATABASE_URL']) delete env[key];
   return { ...env, ...extra };
 }
 
