@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Connection, RequestLogEntry } from './api/connections.js';
 import { DirectoryProvider, Id, Role } from './api/common.js';
 import { LiveEvent } from './api/events.js';
-import { PoolPage, PoolStatus } from './api/pool.js';
+import { POOL_COUNT_UP_TO_MAX, PoolPage, PoolStatus } from './api/pool.js';
 import { INVITE_STATUSES, InviteByEmailRequest, InviteFromPoolRequest, InvitePage, InviteResults } from './api/invites.js';
 import { Member, MemberPage } from './api/members.js';
 import { AlertList, AuditPage } from './api/audit.js';
@@ -125,7 +125,12 @@ export const IPC_CONTRACT = {
 
   /** One page of a connection's pool (the directory's users), searched and filtered by the backend. */
   'pool:list': {
-    request: connectionRef.extend({ ...paging.shape, search: z.string().trim().max(200).optional(), status: PoolStatus.optional() }),
+    request: connectionRef.extend({
+      ...paging.shape,
+      search: z.string().trim().max(200).optional(),
+      status: PoolStatus.optional(),
+      countUpTo: z.number().int().min(1).max(POOL_COUNT_UP_TO_MAX).optional(),
+    }),
     response: PoolPage,
   },
 

@@ -7,7 +7,7 @@
  * - invited: a pending, unexpired invite was made from the entry;
  * - available: anything else (reactivation in the directory makes an entry available again).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, ScimConnectionsTable } from '../store/schema.js';
 import type { PoolEntry, PoolPage, PoolQuery, PoolStatus } from '../../shared/api/pool.js';
 import { DomainError } from './errors.js';
@@ -70,7 +70,7 @@ export async function listPool(db: Kysely<Database>, orgId: string, connectionId
   if (search) base = base.where(searchCondition(search, isPostgresStore(db)));
   if (query.status) base = base.where(statusOf(orgId, now), '=', query.status);
 
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const offset = (query.page - 1) * query.pageSize;
   const rows = await base
     .select([
       'u.id',
@@ -87,8 +87,9 @@ export async function listPool(db: Kysely<Database>, orgId: string, connectionId
     ])
     .orderBy('u.seq')
     .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
+    .offset(offset)
     .execute();
+  const { total, totalExact } = await countMatches(db, base, query, offset, rows.length);
 
   const items: PoolEntry[] = rows.map((row) => ({
     id: row.id,
@@ -103,5 +104,33 @@ export async function listPool(db: Kysely<Database>, orgId: string, connectionId
     inviteId: row.invite_id,
     lastDirectoryChangeAt: row.updated_at,
   }));
-  return { items, total: Number(total), page: query.page, pageSize: query.pageSize };
+  return { items, total, totalExact, page: query.page, pageSize: query.pageSize };
+}
+
+/**
+ * The number of matches, without a second pass where the page already tells (a short page is the
+ * last one), and counted only up to `countUpTo` when the caller asked for no more: a one-letter
+ * search matches most of a 100,000-person directory, and counting them all is a scan.
+ */
+async function countMatches(
+  db: Kysely<Database>,
+  base: SelectQueryBuilder<Database & { u: Database['scim_users'] }, 'u', object>,
+  query: PoolQuery,
+  offset: number,
+  rowsOnPage: number,
+): Promise<{ total: number; totalExact: boolean }> {
+  if (rowsOnPage < query.pageSize && (rowsOnPage > 0 || offset === 0)) return { total: offset + rowsOnPage, totalExact: true };
+  if (query.countUpTo === undefined) {
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    return { total: Number(total), totalExact: true };
+  }
+  const upTo = query.countUpTo;
+  const { total } = await db
+    .selectFrom(base.select(sql<number>`1`.as('one')).limit(upTo).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const counted = Number(total);
+  if (counted < upTo) return { total: counted, totalExact: true };
+  // At least the cap, and at least every row up to this page's last one (when it has any).
+  return { total: Math.max(counted, rowsOnPage > 0 ? offset + rowsOnPage : 0), totalExact: false };
 }

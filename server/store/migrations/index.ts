@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_scim.js';
 import * as m002 from './002_org.js';
 import * as m003 from './003_pool_search.js';
+import * as m004 from './004_pool_search_covering_index.js';
 import * as m005 from './005_live_resources_seq_index.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
   '002_org': m002,
   '003_pool_search': m003,
+  '004_pool_search_covering_index': m004,
   '005_live_resources_seq_index': m005,
 };
 
