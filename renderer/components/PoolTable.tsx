@@ -4,7 +4,7 @@
  * the row focus (aria-activedescendant), Space toggles the selection when the table is a picker.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { POOL_STATUSES, type PoolEntry, type PoolStatus } from '../../shared/api/pool.js';
 import { useApi } from '../api.js';
@@ -18,7 +18,7 @@ export const ROW_HEIGHT = 44;
 export function usePoolStore(connectionId: string | null, options: { search?: string; status?: PoolStatus | null } = {}): PoolStore {
   const api = useApi();
   const stores = useStores();
-  const [store] = useState(() => createPoolStore(api, stores.options.debounceMs === undefined ? {} : { debounceMs: stores.options.debounceMs }));
+  const [store] = useState(() => createPoolStore(api));
   useEffect(() => {
     stores.pools.add(store);
     return () => {
@@ -44,7 +44,8 @@ export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store:
   const searchInput = useStore(store, (s) => s.searchInput);
   const status = useStore(store, (s) => s.query.status);
   const total = useStore(store, (s) => s.total);
-  const loading = useStore(store, (s) => s.status === 'loading' || Object.keys(s.loadingPages).length > 0);
+  const totalExact = useStore(store, (s) => s.totalExact);
+  const loading = useStore(store, (s) => s.status === 'loading' || s.searching || Object.keys(s.loadingPages).length > 0);
   return (
     <div className="pool-toolbar">
       <div className="search">
@@ -57,7 +58,7 @@ export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store:
           type="search"
           placeholder="Search by name, email or userName"
           value={searchInput}
-          onChange={(e) => store.getState().setSearch(e.target.value)}
+          onChange={(e) => void store.getState().setSearch(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') void store.getState().flushSearch();
           }}
@@ -74,7 +75,7 @@ export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store:
       </div>
       <p className="pool-total" aria-live="polite" data-testid="pool-total">
         {loading ? <Spinner /> : null}
-        {total === null ? '' : `${total.toLocaleString('en-US')} ${total === 1 ? 'person' : 'people'}`}
+        {total === null ? '' : `${total.toLocaleString('en-US')}${totalExact ? '' : '+'} ${total === 1 && totalExact ? 'person' : 'people'}`}
       </p>
     </div>
   );
@@ -100,6 +101,7 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
   const query = useStore(store, (s) => s.query);
   const selected = useStore(store, (s) => s.selected);
   const generation = useStore(store, (s) => s.generation);
+  const searching = useStore(store, (s) => s.searching);
   const [focus, setFocus] = useState(0);
   const count = total ?? 0;
 
@@ -121,6 +123,13 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     setFocus(0);
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
   }, [query.search, query.status, query.connectionId]);
+  const onActivate = useCallback(
+    (index: number, row: PoolEntry) => {
+      setFocus(index);
+      if (selectable) store.getState().toggle(row);
+    },
+    [store, selectable],
+  );
 
   if (status === 'error' && error && total === null) {
     return (
@@ -175,7 +184,7 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
         aria-label={label}
         aria-rowcount={count + 1}
         aria-multiselectable={selectable || undefined}
-        aria-busy={status === 'loading' || undefined}
+        aria-busy={status === 'loading' || searching || undefined}
         aria-activedescendant={focusedRow}
         tabIndex={0}
         onKeyDown={onKeyDown}
@@ -200,68 +209,20 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
           {items.map((item) => {
             const row = pages[Math.floor(item.index / POOL_PAGE_SIZE) + 1]?.[item.index % POOL_PAGE_SIZE];
             const id = `${gridId}-row-${item.index}`;
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
-            if (!row) {
-              return (
-                <div key={item.key} id={id} role="row" aria-rowindex={item.index + 2} className={`pool-row ${columns} pool-row-loading`} style={style}>
-                  <span role="gridcell" className="skeleton-cell" aria-label="Loading">
-                    <span className="skeleton" />
-                  </span>
-                </div>
-              );
-            }
-            const reason = selectable ? unselectableReason(row) : null;
-            const isSelected = !!selected[row.id];
+            if (!row) return <PoolLoadingRow key={item.key} id={id} index={item.index} top={item.start} columns={columns} />;
             return (
-              <div
+              <PoolRow
                 key={item.key}
                 id={id}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={selectable ? isSelected : undefined}
-                aria-disabled={reason ? true : undefined}
-                data-entry={row.id}
-                className={[
-                  'pool-row',
-                  columns,
-                  item.index === focus ? 'pool-row-focus' : '',
-                  isSelected ? 'pool-row-selected' : '',
-                  reason ? 'pool-row-disabled' : '',
-                ].join(' ')}
-                style={style}
-                onClick={() => {
-                  setFocus(item.index);
-                  if (selectable) store.getState().toggle(row);
-                }}
-              >
-                {selectable ? (
-                  <span role="gridcell" className="cell-check">
-                    <span className={`checkbox${isSelected ? ' checkbox-on' : ''}${reason ? ' checkbox-off' : ''}`} aria-hidden="true">
-                      {isSelected ? <Icon name="check" /> : null}
-                    </span>
-                    <span className="sr-only">{isSelected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
-                  </span>
-                ) : null}
-                <span role="gridcell" className="truncate cell-name" title={row.name}>
-                  {row.name}
-                </span>
-                <span role="gridcell" className="truncate" title={row.email ?? ''}>
-                  {row.email ?? <span className="muted">no email</span>}
-                </span>
-                <span role="gridcell" className="truncate mono small" title={row.userName}>
-                  {row.userName}
-                </span>
-                <span role="gridcell">
-                  <span className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>{directoryStatusOf(row)}</span>
-                </span>
-                <span role="gridcell" className="truncate">
-                  <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
-                  {reason && row.status === 'available' ? <span className="muted small"> {reason}</span> : null}
-                </span>
-                <span role="gridcell" className="muted small nowrap" title={row.lastDirectoryChangeAt}>
-                  {ago(row.lastDirectoryChangeAt)}
-                </span>
-              </div>
+                index={item.index}
+                top={item.start}
+                columns={columns}
+                row={row}
+                selectable={selectable}
+                selected={!!selected[row.id]}
+                focused={item.index === focus}
+                onActivate={onActivate}
+              />
             );
           })}
         </div>
@@ -271,6 +232,83 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     </div>
   );
 }
+
+interface RowPlacement {
+  id: string;
+  index: number;
+  /** Offset from the top of the table body (px); rows are absolutely placed, one fixed height. */
+  top: number;
+  columns: string;
+}
+
+/**
+ * One row. Memoized on plain props: a page landing or the table scrolling re-renders only the rows
+ * whose data, selection or focus changed, not every row on screen.
+ */
+const PoolRow = memo(function PoolRow({
+  id,
+  index,
+  top,
+  columns,
+  row,
+  selectable,
+  selected,
+  focused,
+  onActivate,
+}: RowPlacement & { row: PoolEntry; selectable: boolean; selected: boolean; focused: boolean; onActivate: (index: number, row: PoolEntry) => void }) {
+  const reason = selectable ? unselectableReason(row) : null;
+  return (
+    <div
+      id={id}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selectable ? selected : undefined}
+      aria-disabled={reason ? true : undefined}
+      data-entry={row.id}
+      className={['pool-row', columns, focused ? 'pool-row-focus' : '', selected ? 'pool-row-selected' : '', reason ? 'pool-row-disabled' : ''].join(' ')}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      onClick={() => onActivate(index, row)}
+    >
+      {selectable ? (
+        <span role="gridcell" className="cell-check">
+          <span className={`checkbox${selected ? ' checkbox-on' : ''}${reason ? ' checkbox-off' : ''}`} aria-hidden="true">
+            {selected ? <Icon name="check" /> : null}
+          </span>
+          <span className="sr-only">{selected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
+        </span>
+      ) : null}
+      <span role="gridcell" className="truncate cell-name" title={row.name}>
+        {row.name}
+      </span>
+      <span role="gridcell" className="truncate" title={row.email ?? ''}>
+        {row.email ?? <span className="muted">no email</span>}
+      </span>
+      <span role="gridcell" className="truncate mono small" title={row.userName}>
+        {row.userName}
+      </span>
+      <span role="gridcell">
+        <span className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>{directoryStatusOf(row)}</span>
+      </span>
+      <span role="gridcell" className="truncate">
+        <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
+        {reason && row.status === 'available' ? <span className="muted small"> {reason}</span> : null}
+      </span>
+      <span role="gridcell" className="muted small nowrap" title={row.lastDirectoryChangeAt}>
+        {ago(row.lastDirectoryChangeAt)}
+      </span>
+    </div>
+  );
+});
+
+const PoolLoadingRow = memo(function PoolLoadingRow({ id, index, top, columns }: RowPlacement) {
+  return (
+    <div id={id} role="row" aria-rowindex={index + 2} className={`pool-row ${columns} pool-row-loading`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
+      <span role="gridcell" className="skeleton-cell" aria-label="Loading">
+        <span className="skeleton" />
+      </span>
+    </div>
+  );
+});
 
 export function PoolEmpty({ text }: { text: string }) {
   return <EmptyState title={text} icon="user" />;

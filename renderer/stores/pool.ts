@@ -1,19 +1,31 @@
 /**
  * Pool domain: one connection's directory users, as a window onto a server-side list that may hold
  * 100,000 people. Nothing downloads the whole directory: rows are fetched in pages of
- * `POOL_PAGE_SIZE` as they scroll into view (keyed by index), the search is debounced and every
- * response is checked against the query it was made for, so a stale answer never lands.
+ * `POOL_PAGE_SIZE` as they scroll into view (keyed by index).
+ *
+ * Search as you type keeps at most one search in flight and the latest one wins: a keystroke with
+ * nothing in flight is sent at once (no debounce to wait out); keystrokes while one is in flight
+ * only update what is wanted, and when the answer comes back it is shown if it is still what the
+ * box says, otherwise dropped and the latest query sent. The rows on screen stay until the new
+ * query's first page replaces them in one update, so typing never flashes an empty table.
+ *
+ * Totals: a new query asks the backend to count only up to `COUNT_UP_TO` (counting every match of
+ * "a" in 100,000 people is a scan); when there are more, the toolbar says "1,000+" and the exact
+ * total is fetched once typing has paused.
  *
  * Each pool view (the pool screen, the picker in Invite Users, the link dialog) makes its own
  * store with `createPoolStore(api)`, so their searches and selections never mix.
  */
 import { createStore } from 'zustand/vanilla';
-import type { PoolEntry, PoolStatus } from '../../shared/api/pool.js';
-import type { PushMessage } from '../../shared/ipc.js';
+import type { PoolEntry, PoolPage, PoolStatus } from '../../shared/api/pool.js';
+import type { PushMessage, Result } from '../../shared/ipc.js';
 import { call, type DesktopApi, type IpcError } from '../api.js';
 
 export const POOL_PAGE_SIZE = 200;
-export const SEARCH_DEBOUNCE_MS = 60;
+/** A new query's first answer counts matches up to this many; more shows as "1,000+". */
+export const COUNT_UP_TO = 1000;
+/** How long typing must pause before an estimated total is made exact. */
+export const EXACT_TOTAL_AFTER_MS = 300;
 
 export interface PoolQueryKey {
   connectionId: string | null;
@@ -22,22 +34,28 @@ export interface PoolQueryKey {
 }
 
 export interface PoolStoreState {
+  /** The query the rows and total on screen belong to. */
   query: PoolQueryKey;
-  /** What the search box shows; becomes `query.search` after the debounce. */
+  /** What the search box shows; becomes `query.search` once its first page has arrived. */
   searchInput: string;
-  /** Exact total for the current query; null until the first page answers. */
+  /** A newer query (search or filter) is being fetched; the rows on screen are the previous one's. */
+  searching: boolean;
+  /** Total for the current query; null until the first page answers. */
   total: number | null;
+  /** False while `total` is only "at least" (a capped count); the exact one follows. */
+  totalExact: boolean;
   /** Loaded pages by page number (1-based); a page holds indices (n-1)*size … n*size-1. */
   pages: Record<number, PoolEntry[]>;
   loadingPages: Record<number, true>;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: IpcError | null;
-  /** Bumped on every query change; responses for an older generation are dropped. */
+  /** Bumped whenever `query` changes; page answers for an older generation are dropped. */
   generation: number;
   selected: Record<string, PoolEntry>;
   open(connectionId: string, options?: { search?: string; status?: PoolStatus | null }): Promise<void>;
-  setSearch(text: string): void;
-  /** Applies the pending search at once (tests, Enter). */
+  /** The search box changed: fetches at once when no search is in flight (resolves when shown). */
+  setSearch(text: string): Promise<void>;
+  /** Applies the search box now (Enter); a no-op when it is already applied or on its way. */
   flushSearch(): Promise<void>;
   setStatus(status: PoolStatus | null): Promise<void>;
   /** Makes sure the rows from `start` to `end` (inclusive) are loaded or loading. */
@@ -50,6 +68,8 @@ export interface PoolStoreState {
   dispose(): void;
 }
 
+const sameQuery = (a: PoolQueryKey, b: PoolQueryKey): boolean => a.connectionId === b.connectionId && a.search === b.search && a.status === b.status;
+
 export const pageOfIndex = (index: number): number => Math.floor(index / POOL_PAGE_SIZE) + 1;
 
 /** Why a pool entry cannot be picked for an invite, or null when it can. */
@@ -61,69 +81,105 @@ export function unselectableReason(entry: PoolEntry): string | null {
   return null;
 }
 
-export function createPoolStore(api: DesktopApi, options: { debounceMs?: number } = {}) {
-  const debounceMs = options.debounceMs ?? SEARCH_DEBOUNCE_MS;
+type PoolRequest = { connectionId: string; page: number; pageSize: number; search?: string; status?: PoolStatus; countUpTo?: number };
+
+export function createPoolStore(api: DesktopApi) {
   return createStore<PoolStoreState>()((set, get) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     /** Bursts of live events (a directory syncing 1,000 people) become one refresh per 200 ms. */
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+    let exactTimer: ReturnType<typeof setTimeout> | undefined;
     /** The last range a view asked for, reloaded after a refresh. */
     let visible: [number, number] = [0, 0];
+    /** The query the user wants on screen: the latest search box text and filter. */
+    let wanted: PoolQueryKey = { connectionId: null, search: '', status: null };
+    /** The one search in flight (it loops until what it shows is `wanted`), and its owner token. */
+    let running: Promise<void> | null = null;
+    let runToken = {};
+
+    const request = (query: PoolQueryKey, page: number, extra: Partial<PoolRequest> = {}): Promise<Result<PoolPage>> => {
+      const r: PoolRequest = { connectionId: query.connectionId!, page, pageSize: POOL_PAGE_SIZE, ...extra };
+      if (query.search) r.search = query.search;
+      if (query.status) r.status = query.status;
+      return call(api.pool.list(r));
+    };
+
+    /** Once typing pauses, replaces a capped total ("1,000+") with the exact one. */
+    const scheduleExactTotal = (): void => {
+      clearTimeout(exactTimer);
+      if (get().totalExact) return;
+      const { generation, query } = get();
+      exactTimer = setTimeout(async () => {
+        if (running) return scheduleExactTotal();
+        const result = await request(query, 1, { pageSize: 1 });
+        if (result.ok && get().generation === generation) set({ total: result.value.total, totalExact: true });
+      }, EXACT_TOTAL_AFTER_MS);
+    };
+
+    /** Fetches page 1 of `wanted` until what came back is still wanted, then shows it in one update. */
+    const run = async (token: object): Promise<void> => {
+      try {
+        for (;;) {
+          const query = wanted;
+          const result = await request(query, 1, { countUpTo: COUNT_UP_TO });
+          if (token !== runToken) return;
+          if (!sameQuery(query, wanted)) continue; // superseded while in flight: fetch the latest
+          visible = [0, 0];
+          if (result.ok) {
+            set({
+              query,
+              generation: get().generation + 1,
+              pages: { 1: result.value.items },
+              loadingPages: {},
+              total: result.value.total,
+              totalExact: result.value.totalExact,
+              status: 'ready',
+              error: null,
+              searching: false,
+            });
+            scheduleExactTotal();
+          } else {
+            set({ query, generation: get().generation + 1, pages: {}, loadingPages: {}, total: null, totalExact: true, status: 'error', error: result.error, searching: false });
+          }
+          return;
+        }
+      } finally {
+        if (token === runToken) running = null;
+      }
+    };
+
+    /** Makes `next` the wanted query; starts the search unless one is in flight (it will pick `next` up). */
+    const want = (next: PoolQueryKey): Promise<void> => {
+      wanted = next;
+      const state = get();
+      if (!running && sameQuery(next, state.query) && state.status !== 'idle' && state.status !== 'error') return Promise.resolve();
+      set(state.status === 'idle' || state.query.connectionId !== next.connectionId ? { searching: true, status: 'loading', pages: {}, total: null } : { searching: true });
+      running ??= run(runToken);
+      return running;
+    };
 
     const fetchPage = async (page: number): Promise<void> => {
       const { query, generation } = get();
       if (!query.connectionId || get().loadingPages[page]) return;
       set({ loadingPages: { ...get().loadingPages, [page]: true } });
-      const request: { connectionId: string; page: number; pageSize: number; search?: string; status?: PoolStatus } = {
-        connectionId: query.connectionId,
-        page,
-        pageSize: POOL_PAGE_SIZE,
-      };
-      if (query.search) request.search = query.search;
-      if (query.status) request.status = query.status;
-      const result = await call(api.pool.list(request));
-      // A newer query was started while this one was in flight: drop the answer.
+      // The total is known already: the backend need not count the matches again.
+      const result = await request(query, page, { countUpTo: 1 });
+      // The query changed while this page was in flight: drop the answer.
       if (get().generation !== generation) return;
       const loadingPages = { ...get().loadingPages };
       delete loadingPages[page];
       if (result.ok) {
-        set({ loadingPages, pages: { ...get().pages, [page]: result.value.items }, total: result.value.total, status: 'ready', error: null });
+        set({ loadingPages, pages: { ...get().pages, [page]: result.value.items }, error: null });
       } else {
-        set({ loadingPages, status: get().status === 'ready' && get().total !== null ? 'ready' : 'error', error: result.error });
+        set({ loadingPages, error: result.error });
       }
-    };
-
-    const restart = async (query: PoolQueryKey, keepRows = false): Promise<void> => {
-      set({
-        query,
-        generation: get().generation + 1,
-        pages: keepRows ? get().pages : {},
-        loadingPages: {},
-        total: keepRows ? get().total : null,
-        status: keepRows && get().status === 'ready' ? 'ready' : 'loading',
-        error: null,
-      });
-      if (keepRows) {
-        const [start, end] = visible;
-        const first = pageOfIndex(start);
-        const last = pageOfIndex(end);
-        const all: Promise<void>[] = [];
-        for (let p = first; p <= last; p++) all.push(fetchPage(p));
-        // Pages outside the visible window are stale now: forget them once the visible ones are back.
-        await Promise.all(all);
-        const kept: Record<number, PoolEntry[]> = {};
-        for (let p = first; p <= last; p++) if (get().pages[p]) kept[p] = get().pages[p]!;
-        set({ pages: kept });
-        return;
-      }
-      visible = [0, 0];
-      await fetchPage(1);
     };
 
     return {
       query: { connectionId: null, search: '', status: null },
       searchInput: '',
+      searching: false,
       total: null,
+      totalExact: true,
       pages: {},
       loadingPages: {},
       status: 'idle',
@@ -132,38 +188,34 @@ export function createPoolStore(api: DesktopApi, options: { debounceMs?: number 
       selected: {},
 
       async open(connectionId, opts = {}) {
-        clearTimeout(timer);
         const search = opts.search ?? '';
         set({ searchInput: search, selected: {} });
-        await restart({ connectionId, search: search.trim(), status: opts.status ?? null });
+        await want({ connectionId, search: search.trim(), status: opts.status ?? null });
       },
 
       setSearch(text) {
         set({ searchInput: text });
-        clearTimeout(timer);
-        timer = setTimeout(() => void get().flushSearch(), debounceMs);
+        return get().flushSearch();
       },
 
-      async flushSearch() {
-        clearTimeout(timer);
-        const search = get().searchInput.trim();
-        if (search === get().query.search && get().status !== 'idle') return;
-        await restart({ ...get().query, search });
+      flushSearch() {
+        if (!wanted.connectionId) return Promise.resolve();
+        return want({ ...wanted, search: get().searchInput.trim() });
       },
 
-      async setStatus(status) {
-        await restart({ ...get().query, status });
+      setStatus(status) {
+        return want({ ...wanted, status });
       },
 
       async ensureRange(start, end) {
         visible = [Math.max(0, start), Math.max(0, end)];
         const total = get().total;
         const last = total === null ? pageOfIndex(end) : Math.min(pageOfIndex(end), Math.max(1, Math.ceil(total / POOL_PAGE_SIZE)));
-        const wanted: Promise<void>[] = [];
+        const wantedPages: Promise<void>[] = [];
         for (let p = pageOfIndex(Math.max(0, start)); p <= last; p++) {
-          if (!get().pages[p] && !get().loadingPages[p]) wanted.push(fetchPage(p));
+          if (!get().pages[p] && !get().loadingPages[p]) wantedPages.push(fetchPage(p));
         }
-        await Promise.all(wanted);
+        await Promise.all(wantedPages);
       },
 
       rowAt(index) {
@@ -172,10 +224,30 @@ export function createPoolStore(api: DesktopApi, options: { debounceMs?: number 
 
       async refresh() {
         if (!get().query.connectionId) return;
-        await restart(get().query, true);
+        // A search in flight brings fresh rows itself; refresh what it shows afterwards.
+        if (running) await running;
+        const { query } = get();
+        const generation = get().generation + 1;
+        set({ generation, loadingPages: {} });
+        const [start, end] = visible;
+        const first = pageOfIndex(start);
+        const last = pageOfIndex(end);
+        const answers = await Promise.all(Array.from({ length: last - first + 1 }, (_, i) => request(query, first + i)));
+        if (get().generation !== generation) return;
+        // Pages outside the visible window are stale now: keep only the ones just fetched.
+        const pages: Record<number, PoolEntry[]> = {};
+        let total = get().total;
+        answers.forEach((r, i) => {
+          if (r.ok) {
+            pages[first + i] = r.value.items;
+            total = r.value.total;
+          }
+        });
+        const failed = answers.find((r) => !r.ok);
+        set({ pages, total, totalExact: true, error: failed && !failed.ok ? failed.error : null, status: answers.some((r) => r.ok) || get().total !== null ? 'ready' : 'error' });
         // Selected people whose status changed (someone else invited them) are no longer selectable.
         const selected = { ...get().selected };
-        for (const rows of Object.values(get().pages)) {
+        for (const rows of Object.values(pages)) {
           for (const row of rows) if (selected[row.id] && unselectableReason(row)) delete selected[row.id];
         }
         set({ selected });
@@ -206,10 +278,12 @@ export function createPoolStore(api: DesktopApi, options: { debounceMs?: number 
       },
 
       dispose() {
-        clearTimeout(timer);
         clearTimeout(refreshTimer);
+        clearTimeout(exactTimer);
         refreshTimer = undefined;
-        set({ generation: get().generation + 1, loadingPages: {} });
+        runToken = {};
+        running = null;
+        set({ generation: get().generation + 1, loadingPages: {}, searching: false });
       },
     };
   });

@@ -1,9 +1,9 @@
 /** Pool paging and search, live member removal, the toast and the persistent alert, invite results. */
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App.js';
 import { createStores } from '../../renderer/stores/index.js';
-import { createPoolStore } from '../../renderer/stores/pool.js';
+import { COUNT_UP_TO, createPoolStore } from '../../renderer/stores/pool.js';
 import { POOL_EMPTY_TEXT } from '../../renderer/screens/org/InviteUsersScreen.js';
 import { ACCOUNT, connectionView, createFakeApi } from './fakeApi.js';
 
@@ -14,41 +14,69 @@ const entry = (i: number) => ({
   deletedInDirectory: false, status: 'available' as const, memberId: null, inviteId: null, lastDirectoryChangeAt: new Date().toISOString(),
 });
 const ok = <T,>(value: T) => ({ ok: true as const, value });
+/** The backend's paging and counting rules over `total` people; a search "N" finds User N. */
 const poolHandler = (total: number, delay: (r: any) => number = () => 0) => (r: any) =>
   new Promise<ReturnType<typeof ok>>((resolve) => setTimeout(() => {
     const all = r.search ? [entry(Number(r.search))] : [];
-    const n = r.search ? all.length : r.status === 'available' ? total : total;
+    const n = r.search ? all.length : total;
     const start = (r.page - 1) * r.pageSize;
     const items = r.search ? all : Array.from({ length: Math.max(0, Math.min(r.pageSize, n - start)) }, (_, k) => entry(start + k));
-    resolve(ok({ items, total: n, page: r.page, pageSize: r.pageSize }));
+    const capped = r.countUpTo !== undefined && n >= r.countUpTo;
+    resolve(ok({ items, total: capped ? Math.max(r.countUpTo, start + items.length) : n, totalExact: !capped, page: r.page, pageSize: r.pageSize }));
   }, delay(r)));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(() => cleanup());
 
 describe('pool store', () => {
   it('fetches pages of 200 keyed by index, never the whole directory', async () => {
     const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
-    const pool = createPoolStore(fake.api, { debounceMs: 5 });
+    const pool = createPoolStore(fake.api);
     await pool.getState().open(C);
+    await vi.waitFor(() => expect(pool.getState().totalExact).toBe(true));
     expect(pool.getState().total).toBe(100_000);
     await pool.getState().ensureRange(50_000, 50_030);
     expect(pool.getState().rowAt(50_010)?.name).toBe('User 50010');
     await pool.getState().ensureRange(50_000, 50_030);
-    expect(fake.callsTo('pool:list').map((r) => r.page)).toEqual([1, 251]);
+    expect(fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => r.page)).toEqual([1, 251]);
     expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(200);
   });
 
-  it('debounces the search and discards stale answers', async () => {
-    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(10, (r) => (r.search === '1' ? 60 : 5)) } });
-    const pool = createPoolStore(fake.api, { debounceMs: 20 });
+  it('shows "1,000+" while a query is new and fills in the exact total once typing pauses', async () => {
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api);
     await pool.getState().open(C);
-    pool.getState().setSearch('1');
-    await new Promise((r) => setTimeout(r, 30)); // "1" is in flight (slow)
-    pool.getState().setSearch('12');
-    pool.getState().setSearch('123');
-    await new Promise((r) => setTimeout(r, 120));
-    expect(fake.callsTo('pool:list').map((r) => r.search)).toEqual([undefined, '1', '123']);
+    // The first answer counted no further than it needed to.
+    expect(fake.callsTo('pool:list')[0]).toMatchObject({ page: 1, countUpTo: COUNT_UP_TO });
+    expect(pool.getState()).toMatchObject({ total: COUNT_UP_TO, totalExact: false });
+    expect(pool.getState().rowAt(0)?.name).toBe('User 0');
+    await vi.waitFor(() => expect(pool.getState()).toMatchObject({ total: 100_000, totalExact: true }));
+    // Pages fetched while scrolling never ask for a count again.
+    await pool.getState().ensureRange(400, 420);
+    expect(fake.callsTo('pool:list').at(-1)).toMatchObject({ page: 3, countUpTo: 1 });
+    expect(pool.getState().total).toBe(100_000);
+  });
+
+  it('sends a keystroke at once, keeps one search in flight, and the latest one wins', async () => {
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(10, (r) => (r.search === '1' ? 60 : 5)) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    const sent = () => fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => r.search);
+    void pool.getState().setSearch('1');
+    expect(sent()).toEqual([undefined, '1']); // no debounce to wait out
+    await pause(20); // "1" is in flight (slow)
+    void pool.getState().setSearch('12');
+    void pool.getState().setSearch('123');
+    expect(sent()).toEqual([undefined, '1']); // nothing piles up behind it
+    // The rows on screen stay those of the last answered query until the new one lands.
+    expect(pool.getState()).toMatchObject({ searching: true, query: { search: '' } });
+    expect(pool.getState().rowAt(0)?.name).toBe('User 0');
+    await vi.waitFor(() => expect(pool.getState().searching).toBe(false));
+    // "1" came back after the box said "123": dropped, and only the latest query went out.
+    expect(sent()).toEqual([undefined, '1', '123']);
+    expect(pool.getState().query.search).toBe('123');
     expect(pool.getState().rowAt(0)?.name).toBe('User 123');
+    expect(pool.getState().total).toBe(1);
   });
 });
 

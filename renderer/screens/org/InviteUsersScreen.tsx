@@ -91,7 +91,8 @@ function InviteFromPool({ connectionId }: { connectionId: string }) {
   const total = useStore(store, (s) => s.total);
   useEffect(() => {
     let live = true;
-    void api.pool.list({ connectionId, status: 'available', page: 1, pageSize: 1 }).then((r) => {
+    // Only "is anyone available?": the backend stops counting at the first one.
+    void api.pool.list({ connectionId, status: 'available', page: 1, pageSize: 1, countUpTo: 1 }).then((r) => {
       if (live && r.ok) setAvailable(r.value.total);
     });
     return () => {
