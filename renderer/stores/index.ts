@@ -14,7 +14,6 @@ import { createWizardStore, type WizardStoreState } from './wizard.js';
 export interface StoreOptions {
   /** How long a toast stays (ms); 0 keeps it until dismissed. */
   toastMs?: number;
-  debounceMs?: number;
 }
 
 export function createStores(api: DesktopApi, options: StoreOptions = {}) {
