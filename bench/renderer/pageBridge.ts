@@ -39,7 +39,8 @@ interface BenchFrames {
 
 type BridgeWindow = Window & {
   api?: DesktopApi;
-  __ipcInvoke(channel: IpcChannel, request: unknown): Promise<Result<unknown>>;
+  /** Answers the handler's `Result` as JSON text (see `exposeIpcHandlers` in test/e2e/bridge.ts). */
+  __ipcInvoke(channel: IpcChannel, request: unknown): Promise<string>;
   __pushFromMain?: (message: PushMessage) => void;
   __benchIpc: BenchIpcCall[];
   __benchFrames: BenchFrames;
@@ -56,11 +57,12 @@ target.__pushFromMain = (message) => {
 target.__benchIpc = [];
 target.api = buildDesktopApi(
   async (channel, request) => {
-    if (channel !== 'pool:list') return target.__ipcInvoke(channel, request);
+    const invoke = async () => JSON.parse(await target.__ipcInvoke(channel, request)) as Result<unknown>;
+    if (channel !== 'pool:list') return invoke();
     const r = request as { search?: string; page?: number };
     const call: BenchIpcCall = { channel, search: r.search ?? null, page: r.page ?? null, sentAt: performance.now(), answeredAt: null, total: null };
     target.__benchIpc.push(call);
-    const result = await target.__ipcInvoke(channel, request);
+    const result = await invoke();
     call.answeredAt = performance.now();
     if (result.ok) call.total = (result.value as { total: number }).total;
     return result;

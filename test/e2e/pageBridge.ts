@@ -7,7 +7,8 @@ import { buildDesktopApi, type DesktopApi, type IpcChannel, type PushMessage, ty
 
 type BridgeWindow = Window & {
   api?: DesktopApi;
-  __ipcInvoke(channel: IpcChannel, request: unknown): Promise<Result<unknown>>;
+  /** Answers the handler's `Result` as JSON text (see `exposeIpcHandlers`). */
+  __ipcInvoke(channel: IpcChannel, request: unknown): Promise<string>;
   __pushFromMain?: (message: PushMessage) => void;
 };
 
@@ -17,7 +18,7 @@ target.__pushFromMain = (message) => {
   for (const listener of listeners) listener(message);
 };
 target.api = buildDesktopApi(
-  (channel, request) => target.__ipcInvoke(channel, request),
+  async (channel, request) => JSON.parse(await target.__ipcInvoke(channel, request)) as Result<unknown>,
   (listener) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
