@@ -41,6 +41,8 @@ export interface WorkloadResult {
 
 export interface ResultsFile {
   machine: Machine;
+  /** Which database and how it was set up, for the report. */
+  database: string;
   results: WorkloadResult[];
 }
 
@@ -75,14 +77,14 @@ export function readResults(file: string): ResultsFile | undefined {
 }
 
 /** Replaces the entries this run measured (same db, size and workload) and keeps the others. */
-export function mergeResults(file: string, fresh: WorkloadResult[]): ResultsFile {
+export function mergeResults(file: string, fresh: WorkloadResult[], database: string): ResultsFile {
   const previous = readResults(file)?.results ?? [];
   const key = (r: WorkloadResult) => `${r.db} ${r.size} ${r.workload}`;
   const replaced = new Set(fresh.map(key));
   const merged = [...previous.filter((r) => !replaced.has(key(r))), ...fresh].sort(
     (a, b) => a.size - b.size || WORKLOADS.findIndex((w) => w.name === a.workload) - WORKLOADS.findIndex((w) => w.name === b.workload),
   );
-  const out: ResultsFile = { machine: machine(), results: merged };
+  const out: ResultsFile = { machine: machine(), database, results: merged };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   return out;
@@ -178,6 +180,7 @@ export function renderResultsMarkdown(files: Partial<Record<DbKind, ResultsFile>
     sections.push(`## ${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
 
 Measured ${dates[0]} – ${dates[dates.length - 1]}; server: ${first.server}; ${first.clients} concurrent clients.
+Database: ${file.database}.
 
 ### Targets at ${int(TARGET_SIZE)} users
 

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../server/store/database.js';
+import { openPostgresDatabases, postgresAvailable, type PostgresDatabases } from './postgresDatabases.js';
 import { REPO_ROOT } from '../../test/support/cliProcess.js';
 import { runLoad, type Step } from './loadGenerator.js';
 import { pinSelf, startBareServer, startScimServer, type RunningProcess, type ServerKind } from './serverProcess.js';
@@ -35,10 +36,10 @@ import {
 const { values: opts } = parseArgs({
   options: {
     sizes: { type: 'string' },
-    db: { type: 'string', default: 'sqlite' },
+    db: { type: 'string' },
     workloads: { type: 'string', default: 'all' },
     quick: { type: 'boolean', default: false },
-    server: { type: 'string', default: 'tsx' },
+    server: { type: 'string', default: 'bundle' },
     clients: { type: 'string', default: '8' },
     seconds: { type: 'string' },
     'cpu-prof': { type: 'string' },
@@ -49,7 +50,8 @@ const { values: opts } = parseArgs({
 
 const QUICK = opts.quick === true;
 const SIZES = (opts.sizes ?? (QUICK ? '1000' : '1000,10000,100000')).split(',').map((s) => Number(s.trim()));
-const DBS = String(opts.db)
+// PostgreSQL too when DATABASE_URL names one or a local cluster can be started.
+const DBS = String(opts.db ?? (postgresAvailable() ? 'sqlite,postgres' : 'sqlite'))
   .split(',')
   .map((s) => s.trim()) as DbKind[];
 const SELECTED: Workload[] = opts.workloads === 'all' ? WORKLOADS : String(opts.workloads).split(',').map((n) => workloadNamed(n.trim()));
@@ -102,13 +104,13 @@ interface PreparedStore {
   seedSeconds: number;
 }
 
-async function prepareStore(db: DbKind, dataDir: string, connections: ConnectionSeed[]): Promise<PreparedStore> {
-  if (db !== 'sqlite') throw new Error('PostgreSQL runs need the PostgreSQL store (issue #6); not available in this tree yet.');
+async function prepareStore(postgres: PostgresDatabases | undefined, dataDir: string, connections: ConnectionSeed[]): Promise<PreparedStore> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(dataDir);
+  const databaseUrl = postgres ? await postgres.create() : undefined;
+  const store = await openStore(dataDir, databaseUrl);
   try {
     const org = await seedOrg(store, connections, 'http://127.0.0.1');
-    return { dataDir, env: {}, seeded: org.connections, seedSeconds: org.seedSeconds };
+    return { dataDir, env: databaseUrl ? { DATABASE_URL: databaseUrl } : {}, seeded: org.connections, seedSeconds: org.seedSeconds };
   } finally {
     await store.destroy();
   }
@@ -173,35 +175,43 @@ async function main(): Promise<void> {
   if (!pinSelf(GENERATOR_CORE)) log('taskset or a second core is missing: the generator and the server are not pinned');
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sds-bench-backend-'));
   const fresh: WorkloadResult[] = [];
+  const databases: Partial<Record<DbKind, string>> = {};
   try {
     for (const db of DBS) {
-      for (const size of SIZES) {
-        log(`${db}, ${size} users: bare node:http baseline`);
-        const baseline = await measureBaseline(workRoot);
-        log(`  bare node:http: ${Math.round(baseline.requestsPerSecond)} req/s, p99 ${baseline.latencyMs.p99.toFixed(2)} ms, server ${Math.round(baseline.serverCpuMicrosPerRequest)} µs CPU/req, generator CPU ${(baseline.generatorCpu * 100).toFixed(0)} %`);
+      const postgres = db === 'postgres' ? await openPostgresDatabases(SERVER_CORE) : undefined;
+      if (postgres) log(`PostgreSQL: ${postgres.description}`);
+      databases[db] = postgres?.description ?? 'SQLite (better-sqlite3), WAL, synchronous=NORMAL, in the server process';
+      try {
+        for (const size of SIZES) {
+          log(`${db}, ${size} users: bare node:http baseline`);
+          const baseline = await measureBaseline(workRoot);
+          log(`  bare node:http: ${Math.round(baseline.requestsPerSecond)} req/s, p99 ${baseline.latencyMs.p99.toFixed(2)} ms, server ${Math.round(baseline.serverCpuMicrosPerRequest)} µs CPU/req, generator CPU ${(baseline.generatorCpu * 100).toFixed(0)} %`);
 
-        const onDirectory = SELECTED.filter((w) => w.needs === 'directory');
-        if (onDirectory.length > 0) {
-          log(`  seeding ${size} directory users (+${WARMUP_USERS} warm-up)`);
-          const store = await prepareStore(db, path.join(workRoot, `${db}-${size}-directory`), [
-            { name: 'Directory', provider: 'okta', users: size, linkMembers: true, people: { seed: 11, domain: 'directory.example' } },
-            { name: 'Warm-up', provider: 'okta', users: WARMUP_USERS, linkMembers: true, people: { seed: 12, prefix: 'warm.', domain: 'warmup.example' } },
-          ]);
-          log(`  seeded in ${store.seedSeconds.toFixed(1)} s (${store.seeded.Directory!.linkedMembers} linked members)`);
-          for (const workload of WORKLOADS.filter((w) => onDirectory.includes(w))) {
-            fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Directory', warmup: 'Warm-up' }));
+          const onDirectory = SELECTED.filter((w) => w.needs === 'directory');
+          if (onDirectory.length > 0) {
+            log(`  seeding ${size} directory users (+${WARMUP_USERS} warm-up)`);
+            const store = await prepareStore(postgres, path.join(workRoot, `${db}-${size}-directory`), [
+              { name: 'Directory', provider: 'okta', users: size, linkMembers: true, people: { seed: 11, domain: 'directory.example' } },
+              { name: 'Warm-up', provider: 'okta', users: WARMUP_USERS, linkMembers: true, people: { seed: 12, prefix: 'warm.', domain: 'warmup.example' } },
+            ]);
+            log(`  seeded in ${store.seedSeconds.toFixed(1)} s (${store.seeded.Directory!.linkedMembers} linked members)`);
+            for (const workload of WORKLOADS.filter((w) => onDirectory.includes(w))) {
+              fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Directory', warmup: 'Warm-up' }));
+            }
+            if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
           }
-          if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
-        }
 
-        for (const workload of SELECTED.filter((w) => w.needs === 'empty')) {
-          const store = await prepareStore(db, path.join(workRoot, `${db}-${size}-${workload.name}`), [
-            { name: 'Entra', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 21, domain: 'entra.example', externalIdStyle: 'entra' } },
-            { name: 'Warm-up', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 22, prefix: 'warm.', domain: 'warmup.example', externalIdStyle: 'entra' } },
-          ]);
-          fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Entra', warmup: 'Warm-up' }));
-          if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
+          for (const workload of SELECTED.filter((w) => w.needs === 'empty')) {
+            const store = await prepareStore(postgres, path.join(workRoot, `${db}-${size}-${workload.name}`), [
+              { name: 'Entra', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 21, domain: 'entra.example', externalIdStyle: 'entra' } },
+              { name: 'Warm-up', provider: 'azure-ad', users: 0, linkMembers: false, people: { seed: 22, prefix: 'warm.', domain: 'warmup.example', externalIdStyle: 'entra' } },
+            ]);
+            fresh.push(await measureWorkload(workload, db, size, store, baseline, { main: 'Entra', warmup: 'Warm-up' }));
+            if (!opts.keep) fs.rmSync(store.dataDir, { recursive: true, force: true });
+          }
         }
+      } finally {
+        await postgres?.close();
       }
     }
   } finally {
@@ -210,7 +220,7 @@ async function main(): Promise<void> {
   }
 
   if (WRITE) {
-    for (const db of DBS) mergeResults(resultsFile(REPO_ROOT, db), fresh.filter((r) => r.db === db));
+    for (const db of DBS) mergeResults(resultsFile(REPO_ROOT, db), fresh.filter((r) => r.db === db), databases[db] ?? db);
     const files = { sqlite: readResults(resultsFile(REPO_ROOT, 'sqlite')), postgres: readResults(resultsFile(REPO_ROOT, 'postgres')) };
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     writeResultsMarkdown(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), renderResultsMarkdown(files, command));

@@ -1,0 +1,74 @@
+/**
+ * PostgreSQL for the benchmark: the server given by DATABASE_URL (a database is created on it for
+ * each run and dropped afterwards), or else a throwaway local cluster started like the tests start
+ * theirs (test/support/postgresCluster.ts), with fsync on: a benchmark measures the durability a
+ * deployment has. The cluster's processes are pinned to the server's core, so the backend and its
+ * database share one core as the backend and its embedded SQLite do.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { findPostgresBin, onMaintenanceDatabase, startPostgresCluster, type PostgresCluster } from '../../test/support/postgresCluster.js';
+import { isPostgresUrl } from '../../server/store/postgres.js';
+
+export interface PostgresDatabases {
+  /** Where the databases live, for the report (never with a password). */
+  description: string;
+  create(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Whether a PostgreSQL run is possible here: DATABASE_URL, or PostgreSQL's binaries to start a cluster. */
+export function postgresAvailable(): boolean {
+  return isPostgresUrl(process.env.DATABASE_URL) || findPostgresBin() !== undefined;
+}
+
+async function pinCluster(adminUrl: string, core: number): Promise<void> {
+  const dataDirectory = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory);
+  const postmasterPid = fs.readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+  // -a: the postmaster and every process it already started; backends forked later inherit the mask.
+  spawnSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), postmasterPid], { stdio: 'ignore' });
+  const children = spawnSync('pgrep', ['-P', postmasterPid], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const pid of children) spawnSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), pid], { stdio: 'ignore' });
+}
+
+export async function openPostgresDatabases(core: number): Promise<PostgresDatabases> {
+  let cluster: PostgresCluster | undefined;
+  let adminUrl: string;
+  let description: string;
+  const given = process.env.DATABASE_URL;
+  if (isPostgresUrl(given)) {
+    adminUrl = given;
+    const url = new URL(given);
+    description = `the PostgreSQL server of DATABASE_URL (${url.hostname}:${url.port || 5432})`;
+  } else {
+    cluster = await startPostgresCluster({ fsync: true });
+    adminUrl = cluster.urlFor('postgres');
+    await pinCluster(adminUrl, core);
+    const version = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
+    description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 64 MB), pinned to the server's core`;
+  }
+  const created: string[] = [];
+  const withDatabase = (name: string) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return {
+    description,
+    async create() {
+      const name = `scim_bench_${crypto.randomBytes(6).toString('hex')}`;
+      await onMaintenanceDatabase(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+      created.push(name);
+      return withDatabase(name);
+    },
+    async close() {
+      try {
+        for (const name of created) await onMaintenanceDatabase(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      } finally {
+        cluster?.destroy();
+      }
+    },
+  };
+}
