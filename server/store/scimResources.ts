@@ -110,10 +110,22 @@ export async function findResource(db: Db, table: ResourceTable, connectionId: s
   return row ? toRow(row) : undefined;
 }
 
+/**
+ * Only the derived columns whose value changes are written: the rows' columns were derived from
+ * `current.resource` by the write that stored it, and an assigned column costs its index and
+ * trigger upkeep even when its value stays (the pool's trigram index made every PATCH of
+ * `active` ten times dearer than the change itself).
+ */
+function changedColumns(table: ResourceTable, current: StoredResource, next: StoredResource): Record<string, string | number | null> {
+  const before = derivedColumns[table](current);
+  const after = derivedColumns[table](next);
+  return Object.fromEntries(Object.entries(after).filter(([column, value]) => before[column] !== value));
+}
+
 export async function updateResource(db: Db, table: ResourceTable, current: ResourceRow, resource: StoredResource, now: string): Promise<ResourceRow> {
   await loose(db)
     .updateTable(table)
-    .set({ ...derivedColumns[table](resource), resource: JSON.stringify(resource), updated_at: now, version: current.version + 1 })
+    .set({ ...changedColumns(table, current.resource, resource), resource: JSON.stringify(resource), updated_at: now, version: current.version + 1 })
     .where('id', '=', current.id)
     .execute();
   return { ...current, resource, updatedAt: now, version: current.version + 1 };
