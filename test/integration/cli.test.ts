@@ -1,12 +1,13 @@
 /**
  * The command line as an admin runs it: every command is a real child process (`node --import tsx
  * server/cli.ts …`) against one data folder, while one `serve` process answers SCIM requests on
- * the same folder.
+ * the same folder (in the integration-pg project: one PostgreSQL database, through DATABASE_URL).
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/server.js';
 import { runCli, runTsxScript, startServe, type CliResult, type ServeProcess } from '../support/cliProcess.js';
+import { createTestDatabase, databaseEnv, type TestDatabase } from '../support/testDatabase.js';
 
 const PUBLIC_URL = 'https://scim.example.com/base';
 const SECRET_FORMAT = /^[A-Za-z0-9_-]{22,}$/; // base64url, ≥ 22 characters = ≥ 128 bits
@@ -15,7 +16,7 @@ const SECRET_FORMAT = /^[A-Za-z0-9_-]{22,}$/; // base64url, ≥ 22 characters = 
 const ADMIN_WRITES_LOOP = `
 import { openStore } from './server/store/database.js';
 import { createConnection, rotateConnectionSecret } from './server/domain/connections.js';
-const db = await openStore(process.argv[1]);
+const db = await openStore(process.argv[1], process.env.DATABASE_URL);
 const failures = [];
 for (let i = 0; i < 10; i++) {
   try {
@@ -42,7 +43,8 @@ describe('CLI', () => {
   let okta: Created;
   let entra: { connectionId: string; secret: string };
 
-  const cli = (args: string[], options: { stdin?: string } = {}) => runCli([...args, '--data-dir', dataDir], options);
+  let database: TestDatabase | undefined;
+  const cli = (args: string[], options: { stdin?: string } = {}) => runCli([...args, '--data-dir', dataDir], { ...options, env: databaseEnv(database) });
   const describeRun = (r: CliResult) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
   /** GET /Users of a connection on the running serve (the public URL is not where it listens). */
@@ -56,11 +58,13 @@ describe('CLI', () => {
 
   beforeAll(async () => {
     // trace: the most talkative level is where a secret would leak first.
-    serve = await startServe({ dataDir, env: { LOG_LEVEL: 'trace' } });
+    database = await createTestDatabase();
+    serve = await startServe({ dataDir, env: { LOG_LEVEL: 'trace', ...databaseEnv(database) } });
   });
 
   afterAll(async () => {
     await serve?.stop('SIGKILL');
+    await database?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -203,7 +207,7 @@ describe('CLI', () => {
         cli(['connection', 'create', '--org', 'Busy Org', '--name', 'While busy', '--provider', 'okta', '--json']),
         // The same domain calls the CLI makes, 20 times from one more process: a race that a single
         // CLI run may or may not hit becomes near certain.
-        runTsxScript(ADMIN_WRITES_LOOP, [dataDir]),
+        runTsxScript(ADMIN_WRITES_LOOP, [dataDir], { env: databaseEnv(database) }),
       ]);
       // One assertion over all three, so that a failure shows every outcome.
       expect({

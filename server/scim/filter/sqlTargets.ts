@@ -152,7 +152,9 @@ export class SqlTargets {
   private column(spec: ColumnSpec, definition: AttributeDefinition, raw: string): ScalarOperand {
     if ('unsupported' in spec) throw invalidFilter(`'${raw}' ${spec.unsupported}`);
     if ('constant' in spec) {
-      return { definition, raw, value: sql`${spec.constant}`, storedLowerCase: false, booleanIs: () => sql<SqlBool>`(1 = 0)`, present: TRUE };
+      // A literal, not a parameter: PostgreSQL cannot type a lone parameter (`$1 IS NOT NULL`), and
+      // the constant comes from the definitions, never from the client.
+      return { definition, raw, value: sql.lit(spec.constant), storedLowerCase: false, booleanIs: () => sql<SqlBool>`(1 = 0)`, present: TRUE };
     }
     const value = sql.ref(spec.column);
     const present =
