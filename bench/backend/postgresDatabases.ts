@@ -17,6 +17,8 @@ export interface PostgresDatabases {
   description: string;
   create(): Promise<string>;
   close(): Promise<void>;
+  /** On an interrupted run: stops and removes the cluster this run started, at once. */
+  abort(): void;
 }
 
 /** Whether a PostgreSQL run is possible here: DATABASE_URL, or PostgreSQL's binaries to start a cluster. */
@@ -62,6 +64,9 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
       await onMaintenanceDatabase(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
       created.push(name);
       return withDatabase(name);
+    },
+    abort() {
+      cluster?.destroy();
     },
     async close() {
       try {

@@ -18,7 +18,7 @@ import { openStore } from '../../server/store/database.js';
 import { openPostgresDatabases, postgresAvailable, type PostgresDatabases } from './postgresDatabases.js';
 import { REPO_ROOT } from '../../test/support/cliProcess.js';
 import { runLoad, type Step } from './loadGenerator.js';
-import { pinSelf, startBareServer, startScimServer, type RunningProcess, type ServerKind } from './serverProcess.js';
+import { killStartedProcesses, pinSelf, startBareServer, startScimServer, type RunningProcess, type ServerKind } from './serverProcess.js';
 import { seedOrg, type ConnectionSeed, type SeededConnection } from './seedDirectory.js';
 import { WORKLOADS, workloadNamed, type Workload } from './workloads/index.js';
 import type { Target } from './workloads/workload.js';
@@ -62,7 +62,7 @@ const SECONDS = Number(opts.seconds ?? (QUICK ? 2 : 8));
 const WARMUP_SECONDS = QUICK ? 1 : 2;
 const BASELINE_SECONDS = QUICK ? 2 : 5;
 /** Amount-bound workloads (sync, import, wave) stop here even if not done; the result says so. */
-const CAP_SECONDS = QUICK ? 30 : 180;
+const CAP_SECONDS = QUICK ? 30 : 150;
 const WARMUP_USERS = 1000;
 const WARMUP_SYNC_USERS = 300;
 const SERVER_CORE = 1;
@@ -72,6 +72,9 @@ const WRITE = !QUICK && opts['no-write'] !== true;
 for (const size of SIZES) if (!Number.isInteger(size) || size < 100) throw new Error(`--sizes takes whole numbers ≥ 100, not ${size}`);
 for (const db of DBS) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db takes sqlite and/or postgres, not "${db}"`);
 if (SERVER_KIND !== 'tsx' && SERVER_KIND !== 'bundle') throw new Error('--server takes tsx or bundle');
+
+/** The PostgreSQL this run started, to stop if the run is interrupted. */
+let activePostgres: PostgresDatabases | undefined;
 
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -168,6 +171,13 @@ async function measureWorkload(
 
 async function main(): Promise<void> {
   const started = performance.now();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killStartedProcesses();
+      activePostgres?.abort();
+      process.exit(130);
+    });
+  }
   if (SERVER_KIND === 'bundle') {
     const { execFileSync } = await import('node:child_process');
     execFileSync(process.execPath, ['scripts/build.mjs', 'server'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -179,6 +189,7 @@ async function main(): Promise<void> {
   try {
     for (const db of DBS) {
       const postgres = db === 'postgres' ? await openPostgresDatabases(SERVER_CORE) : undefined;
+      activePostgres = postgres;
       if (postgres) log(`PostgreSQL: ${postgres.description}`);
       databases[db] = postgres?.description ?? 'SQLite (better-sqlite3), WAL, synchronous=NORMAL, in the server process';
       try {

@@ -75,8 +75,17 @@ function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv, logFi
   return child;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every process this module started that is still running (the benchmark was interrupted). */
+export function killStartedProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 function track(child: ChildProcess, origin: string): RunningProcess {
   const pid = child.pid!;
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, procStatusBytes(pid, 'VmRSS'));
