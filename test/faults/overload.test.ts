@@ -20,9 +20,9 @@ import { SCIM_ERROR } from '../../shared/scim/urns.js';
 /** SQLite in the data folder, or PostgreSQL when DATABASE_URL is set. */
 const storeEnv = storeEnvFromEnvironment();
 const LIMIT = 4;
-/** 16 times the limit, each sending Entra creates back to back without any back-off. */
+/** 16 times the limit: each burst sends this many Entra creates at the same moment, without any back-off. */
 const CLIENTS = 64;
-const CREATES_PER_CLIENT = 8;
+const BURSTS = 8;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -68,16 +68,17 @@ describe(`overload: more than ${LIMIT} requests at once`, () => {
         request.on('error', reject);
         request.end(body);
       });
-    const people = generatePeople(CLIENTS * CREATES_PER_CLIENT, { seed: 60, prefix: 'burst.', externalIdStyle: 'entra' });
+    const people = generatePeople(CLIENTS * BURSTS, { seed: 60, prefix: 'burst.', externalIdStyle: 'entra' });
     const outcomes: Array<{ userName: string; status: number; ms: number; retryAfter: string | undefined; text: string }> = [];
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, c) => {
-        for (let i = 0; i < CREATES_PER_CLIENT; i++) {
-          const person = people[c * CREATES_PER_CLIENT + i]!;
-          outcomes.push({ userName: person.userName, ...(await post(JSON.stringify(entraCreateUserBody(person)))) });
-        }
-      }),
-    );
+    // Bursts rather than clients that resend at once: a client refused in the middle of a turn of
+    // the server's event loop would send again at once and wait out the rest of that turn, which
+    // would charge the accepted requests' work to the refused ones.
+    for (let burst = 0; burst < BURSTS; burst++) {
+      const batch = people.slice(burst * CLIENTS, (burst + 1) * CLIENTS);
+      const bodies = batch.map((person) => JSON.stringify(entraCreateUserBody(person)));
+      const answers = await Promise.all(bodies.map((body) => post(body)));
+      answers.forEach((answer, i) => outcomes.push({ userName: batch[i]!.userName, ...answer }));
+    }
     agent.destroy();
 
     const accepted = outcomes.filter((o) => o.status === 201);
@@ -89,15 +90,16 @@ describe(`overload: more than ${LIMIT} requests at once`, () => {
       expect(refusal.retryAfter).toBe('1');
       expect(JSON.parse(refusal.text)).toMatchObject({ schemas: [SCIM_ERROR], status: '429' });
     }
-    // Refusals do not wait behind the accepted requests. Both wait their turn to be read; then an
-    // accepted one still waits for the (at most LIMIT) admitted requests ahead of it and its own
-    // work, a refused one for nothing.
+    // Refusals do not wait behind the accepted requests. Both wait their turn to be read; then a
+    // refused one is answered on the spot, while an accepted one still waits for the refusals read
+    // with it, the (at most LIMIT) admitted requests ahead of it, and its own work.
     const acceptedMedian = median(accepted.map((o) => o.ms));
     const refusedMedian = median(refused.map((o) => o.ms));
     if (process.env.SCIM_TEST_VERBOSE) {
       console.log(`overload: ${accepted.length} accepted (median ${acceptedMedian.toFixed(1)} ms), ${refused.length} refused (median ${refusedMedian.toFixed(1)} ms)`);
     }
-    expect(refusedMedian).toBeLessThan(acceptedMedian);
+    // Seen: refusals at a quarter to a half of the accepted median; 1.5 leaves room for a noisy machine.
+    expect(refusedMedian * 1.5).toBeLessThan(acceptedMedian);
 
     // Nothing accepted was lost, and nothing refused was applied.
     const okta = new OktaSimulator({ endpointBaseUrl: connection.endpointBaseUrl, secret: connection.authenticationSecret, record: false });
