@@ -1,11 +1,14 @@
 /**
- * Concurrent writes: the database, not a check-then-insert race, decides uniqueness, and parallel
- * PATCHes to one resource are all applied (none lost, each counted in the version).
+ * Concurrent writes: the database, not a check-then-insert race, decides uniqueness, parallel
+ * PATCHes to one resource are all applied (none lost, each counted in the version), and two
+ * owners stepping down at once cannot leave the org without one (a write skew that SQLite's one
+ * writer at a time and PostgreSQL's SERIALIZABLE transactions both prevent).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ScimClient, filterQuery } from '../support/scimClient.js';
 import type { ConnectionWithSecret } from '../../server/domain/connections.js';
+import { expectStatus, redeem, signInOwner } from '../support/adminClient.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -142,5 +145,26 @@ describe('SCIM concurrency', () => {
     const final = await client.get(`/Groups/${group.body.id}`);
     expect(new Set(final.body.members.map((m: any) => m.value))).toEqual(new Set(users.map((u) => u.body.id)));
     expect(final.body.meta.version).toBe(`W/"${25 + 1}"`);
+  });
+
+  it('two owners stepping down at once: one succeeds, the other is refused as the last owner, every time', async () => {
+    const first = await signInOwner(server, 'Owners Org', 'first@owners.example');
+    const invited = expectStatus(await first.client.post('/invites', { email: 'second@owners.example', name: 'Second', role: 'admin' }), 200, 'POST /invites');
+    const second = await redeem(server.baseUrl, invited.results[0].inviteCode);
+    for (let round = 0; round < 10; round++) {
+      expectStatus(await first.client.patch(`/members/${second.member.id}`, { role: 'owner' }), 200, 'promote');
+      const [a, b] = await Promise.all([
+        first.client.patch(`/members/${first.member.id}`, { role: 'admin' }),
+        second.client.patch(`/members/${second.member.id}`, { role: 'admin' }),
+      ]);
+      expect([a.status, b.status].sort(), `round ${round}: ${a.text} / ${b.text}`).toEqual([200, 409]);
+      const owners = await server.db.selectFrom('members').select('id').where('org_id', '=', first.orgId).where('role', '=', 'owner').where('status', '=', 'active').execute();
+      expect(owners).toHaveLength(1);
+      if (a.status === 200) {
+        // The second one is the owner now: hand back, so every round starts from the same state.
+        expectStatus(await second.client.patch(`/members/${first.member.id}`, { role: 'owner' }), 200, 'hand back');
+        expectStatus(await second.client.patch(`/members/${second.member.id}`, { role: 'admin' }), 200, 'step down');
+      }
+    }
   });
 });
