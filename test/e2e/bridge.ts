@@ -111,7 +111,7 @@ function pageBridge(): string {
 /**
  * Serves main's handler object to the page as the `__ipcInvoke` binding `window.api` calls. The
  * result crosses as JSON text, parsed in the page: Playwright's own value serialization costs
- * ~0.3 ms per pool row each way (≈60 ms for a page of 200, on the page's main thread), where
+ * ~0.3 ms per pool row each way (≈60 ms for a page of 200 rows, on the page's main thread), where
  * Electron's structured clone of the same value takes about what `JSON.parse` does.
  */
 export async function exposeIpcHandlers(

@@ -29,7 +29,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 afterEach(() => cleanup());
 
 describe('pool store', () => {
-  it('fetches pages of 200 keyed by index, never the whole directory', async () => {
+  it('fetches pages of 100 keyed by index, never the whole directory', async () => {
     const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
     const pool = createPoolStore(fake.api);
     await pool.getState().open(C);
@@ -38,8 +38,8 @@ describe('pool store', () => {
     await pool.getState().ensureRange(50_000, 50_030);
     expect(pool.getState().rowAt(50_010)?.name).toBe('User 50010');
     await pool.getState().ensureRange(50_000, 50_030);
-    expect(fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => r.page)).toEqual([1, 251]);
-    expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(200);
+    expect(fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => r.page)).toEqual([1, 501]);
+    expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(100);
   });
 
   it('shows "1,000+" while a query is new and fills in the exact total once typing pauses', async () => {
@@ -53,7 +53,7 @@ describe('pool store', () => {
     await vi.waitFor(() => expect(pool.getState()).toMatchObject({ total: 100_000, totalExact: true }));
     // Pages fetched while scrolling never ask for a count again.
     await pool.getState().ensureRange(400, 420);
-    expect(fake.callsTo('pool:list').at(-1)).toMatchObject({ page: 3, countUpTo: 1 });
+    expect(fake.callsTo('pool:list').at(-1)).toMatchObject({ page: 5, countUpTo: 1 });
     expect(pool.getState().total).toBe(100_000);
   });
 
