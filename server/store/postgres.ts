@@ -78,7 +78,7 @@ const types = {
 };
 
 export interface PostgresStoreOptions {
-  /** Connections this process keeps open (default 10, or DATABASE_POOL_SIZE). */
+  /** Connections this process keeps open at most (default 10). */
   poolSize?: number;
   /** Told about connections the database dropped while idle (a restart); the pool replaces them. */
   onIdleError?: (error: Error) => void;

@@ -28,4 +28,12 @@ describe('backend settings', () => {
     expect(() => resolveSettings({ 'max-concurrent-requests': '-5' }, {})).toThrow(/--max-concurrent-requests must be a whole number/);
     expect(() => resolveSettings({}, { SCIM_MAX_CONCURRENT_REQUESTS: 'lots' })).toThrow(UsageError);
   });
+
+  it('uses PostgreSQL only for a postgres:// or postgresql:// DATABASE_URL, SQLite when it is empty or unset', () => {
+    expect(resolveSettings({}, {}).databaseUrl).toBeUndefined();
+    expect(resolveSettings({}, { DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+    expect(resolveSettings({}, { DATABASE_URL: 'postgres://u:p@db:5432/scim' }).databaseUrl).toBe('postgres://u:p@db:5432/scim');
+    expect(resolveSettings({}, { DATABASE_URL: 'postgresql://db/scim' }).databaseUrl).toBe('postgresql://db/scim');
+    expect(() => resolveSettings({}, { DATABASE_URL: 'mysql://db/scim' })).toThrow(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
 });
