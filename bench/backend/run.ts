@@ -8,7 +8,7 @@
  *   npm run bench -- --quick                        # 1,000 users, short runs, nothing written
  *
  * Options: --sizes N,N  --db sqlite[,postgres]  --workloads name,name|all  --quick
- *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --keep  --no-write
+ *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --server-node-flags "…"  --keep  --no-write
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +43,7 @@ const { values: opts } = parseArgs({
     clients: { type: 'string', default: '8' },
     seconds: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'server-node-flags': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -132,7 +133,8 @@ async function measureWorkload(
   names: { main: string; warmup: string },
 ): Promise<WorkloadResult> {
   const cpuProfileDir = opts['cpu-prof'] ? path.resolve(String(opts['cpu-prof']), `${db}-${size}-${workload.name}`) : undefined;
-  const server = await startScimServer({ kind: SERVER_KIND, dataDir: store.dataDir, core: SERVER_CORE, env: store.env, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+  const nodeFlags = opts['server-node-flags'] ? String(opts['server-node-flags']).split(/\s+/).filter(Boolean) : [];
+  const server = await startScimServer({ kind: SERVER_KIND, dataDir: store.dataDir, core: SERVER_CORE, env: store.env, nodeFlags, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
   try {
     const warm = workload.create(targetOf(server, store.seeded[names.warmup]!), { seconds: WARMUP_SECONDS, users: WARMUP_SYNC_USERS });
     await runLoad({ origin: server.origin, clients: CLIENTS, step: warm.step, maxSeconds: WARMUP_SECONDS });

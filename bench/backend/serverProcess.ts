@@ -127,6 +127,8 @@ export interface ScimServerOptions {
   env?: Record<string, string>;
   /** Writes a V8 CPU profile (`--cpu-prof`) into this folder when the server stops. */
   cpuProfileDir?: string;
+  /** Extra node flags for the server (experiments: `--max-semi-space-size=4`). */
+  nodeFlags?: string[];
 }
 
 export const BUNDLE_PATH = path.join(REPO_ROOT, 'out', 'server', 'cli.js');
@@ -135,7 +137,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<Runni
   const port = await freePort();
   const entry = options.kind === 'bundle' ? [BUNDLE_PATH] : ['--import', 'tsx', path.join('server', 'cli.ts')];
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const args = [...profile, ...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
+  const args = [...(options.nodeFlags ?? []), ...profile, ...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
   const logFile = path.join(options.dataDir, 'serve.log');
   fs.mkdirSync(options.dataDir, { recursive: true });
   const child = spawnPinned(options.core, args, cleanEnv(options.env ?? {}), logFile);
