@@ -89,6 +89,7 @@ async function measureBaseline(workDir: string): Promise<BaselineResult> {
     await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: WARMUP_SECONDS });
     const cpuBefore = bare.cpuSeconds();
     const load = await runLoad({ origin: bare.origin, clients: CLIENTS, step, maxSeconds: BASELINE_SECONDS });
+    if (load.errors > 0) throw new Error(`the bare node:http baseline failed ${load.errors} requests: ${JSON.stringify(load.errorKinds)}`);
     return {
       requestsPerSecond: load.requestsPerSecond,
       latencyMs: load.latencyMs,

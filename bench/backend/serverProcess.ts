@@ -153,11 +153,15 @@ export async function startScimServer(options: ScimServerOptions): Promise<Runni
   return track(child, origin);
 }
 
+let bareStarts = 0;
+
 export async function startBareServer(options: { core: number; logDir: string }): Promise<RunningProcess> {
-  const child = spawnPinned(options.core, ['--import', 'tsx', path.join('bench', 'backend', 'bareHttpServer.ts')], cleanEnv({}), path.join(options.logDir, 'bare.log'));
+  // A log of its own per start: the port it prints is read from there.
+  const logFile = path.join(options.logDir, `bare-${++bareStarts}.log`);
+  const child = spawnPinned(options.core, ['--import', 'tsx', path.join('bench', 'backend', 'bareHttpServer.ts')], cleanEnv({}), logFile);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
-      const text = fs.existsSync(path.join(options.logDir, 'bare.log')) ? fs.readFileSync(path.join(options.logDir, 'bare.log'), 'utf8') : '';
+      const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
       const match = /^(\d+)$/m.exec(text);
       if (match) {
         clearInterval(timer);
