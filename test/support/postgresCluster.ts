@@ -14,10 +14,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './cliProcess.js';
 
-/** The folder with initdb and pg_ctl: $POSTGRES_BIN, `pg_config --bindir`, or the newest Debian one. */
+/** The folder with initdb and pg_ctl: $POSTGRES_BIN when set (and only it), else the newest Debian one or `pg_config --bindir`. */
 export function findPostgresBin(): string | undefined {
   const candidates: string[] = [];
-  if (process.env.POSTGRES_BIN) candidates.push(process.env.POSTGRES_BIN);
+  if (process.env.POSTGRES_BIN) return hasServerBinaries(process.env.POSTGRES_BIN) ? process.env.POSTGRES_BIN : undefined;
   const debian = '/usr/lib/postgresql';
   if (fs.existsSync(debian)) {
     const versions = fs.readdirSync(debian).filter((v) => /^\d+$/.test(v));
@@ -26,7 +26,11 @@ export function findPostgresBin(): string | undefined {
   }
   const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
+  return candidates.find(hasServerBinaries);
+}
+
+function hasServerBinaries(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'));
 }
 
 export interface PostgresCluster {
