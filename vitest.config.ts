@@ -7,7 +7,6 @@ import { findPostgresBin } from './test/support/postgresCluster.js';
  * the backend's behaviour. Each exclusion says why.
  */
 const NOT_ON_POSTGRES = [
-  'test/integration/scim-durability.test.ts', // SQLite file durability (WAL, synchronous=NORMAL) after kill -9
   'test/integration/keychain-keytar.test.ts', // the OS keychain; no database
   'test/integration/main-*.test.ts', // the desktop main process and its bundled (SQLite) backend
   'test/integration/utility-process-backend.test.ts', // the bundled backend in a utility process, on SQLite

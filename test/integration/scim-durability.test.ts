@@ -1,7 +1,8 @@
 /**
  * Crash durability: `serve` runs as a real child process, gets a burst of concurrent POST /Users and
  * is killed with SIGKILL in the middle of it. Every user whose creation was answered 201 must be
- * there after a restart on the same data folder, exactly once.
+ * there after a restart on the same data folder, exactly once. In the integration-pg project the
+ * same on PostgreSQL (DATABASE_URL): the backend dies, the database does not.
  */
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,24 +11,29 @@ import { makeTempDir } from '../support/server.js';
 import { runCli, startServe, type ServeProcess } from '../support/cliProcess.js';
 import { ScimClient } from '../support/scimClient.js';
 import { storeFileIn } from '../../server/store/database.js';
+import { createTestDatabase, databaseEnv, type TestDatabase } from '../support/testDatabase.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 describe('durability across kill -9', () => {
   const dataDir = makeTempDir('scim-durability-');
   const started: ServeProcess[] = [];
+  let database: TestDatabase | undefined;
 
   afterAll(async () => {
     for (const serve of started) await serve.stop('SIGKILL');
+    await database?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('keeps every user that was answered 201 when the server is killed mid-burst', async () => {
-    const first = await startServe({ dataDir });
+    database = await createTestDatabase();
+    const env = databaseEnv(database);
+    const first = await startServe({ dataDir, env });
     started.push(first);
 
     // The CLI writes to the same data folder while serve runs.
-    const created = await runCli(['connection', 'create', '--org', 'Durable', '--name', 'Crash test', '--provider', 'other', '--json', '--data-dir', dataDir, '--public-url', first.baseUrl]);
+    const created = await runCli(['connection', 'create', '--org', 'Durable', '--name', 'Crash test', '--provider', 'other', '--json', '--data-dir', dataDir, '--public-url', first.baseUrl], { env });
     expect(created.code, created.stderr).toBe(0);
     const connection = JSON.parse(created.stdout) as { connectionId: string; endpointBaseUrl: string; authenticationSecret: string };
     const client = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret });
@@ -71,15 +77,17 @@ describe('durability across kill -9', () => {
     // The kill really happened mid-burst: some requests got no 201.
     expect(acknowledged.length).toBeLessThan(total);
 
-    // The database file is intact after the crash.
-    const sqlite = new SqliteDatabase(storeFileIn(dataDir));
-    try {
-      expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    } finally {
-      sqlite.close();
+    if (!database) {
+      // The database file is intact after the crash.
+      const sqlite = new SqliteDatabase(storeFileIn(dataDir));
+      try {
+        expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        sqlite.close();
+      }
     }
 
-    const second = await startServe({ dataDir, port: first.port });
+    const second = await startServe({ dataDir, port: first.port, env });
     started.push(second);
     const list = await client.get('/Users?count=1000');
     expect(list.status, list.text).toBe(200);
