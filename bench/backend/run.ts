@@ -9,6 +9,7 @@
  *
  * Options: --sizes N,N  --db sqlite[,postgres]  --workloads name,name|all  --quick
  *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --server-node-flags "…"  --keep  --no-write
+ *          --report-only (rewrite bench/RESULTS.md from bench/results/*.json, measuring nothing)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,7 @@ const { values: opts } = parseArgs({
     'server-node-flags': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 
@@ -172,7 +174,16 @@ async function measureWorkload(
   }
 }
 
+function writeReport(): void {
+  const files = { sqlite: readResults(resultsFile(REPO_ROOT, 'sqlite')), postgres: readResults(resultsFile(REPO_ROOT, 'postgres')) };
+  writeResultsMarkdown(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), renderResultsMarkdown(files));
+}
+
 async function main(): Promise<void> {
+  if (opts['report-only']) {
+    writeReport();
+    return;
+  }
   const started = performance.now();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -234,10 +245,9 @@ async function main(): Promise<void> {
   }
 
   if (WRITE) {
-    for (const db of DBS) mergeResults(resultsFile(REPO_ROOT, db), fresh.filter((r) => r.db === db), databases[db] ?? db);
-    const files = { sqlite: readResults(resultsFile(REPO_ROOT, 'sqlite')), postgres: readResults(resultsFile(REPO_ROOT, 'postgres')) };
     const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-    writeResultsMarkdown(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), renderResultsMarkdown(files, command));
+    for (const db of DBS) mergeResults(resultsFile(REPO_ROOT, db), fresh.filter((r) => r.db === db), databases[db] ?? db, command);
+    writeReport();
     log('wrote bench/results/*.json and bench/RESULTS.md');
   }
   log(`done in ${((performance.now() - started) / 1000 / 60).toFixed(1)} min`);
