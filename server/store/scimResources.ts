@@ -7,6 +7,7 @@ import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { emailOf, nameOf, searchTextOf } from '../domain/directoryPerson.js';
 import { changeStamp, isSqlite, UnchangedListMemo } from './unchangedListMemo.js';
+import type { MemberRef } from './groupMembers.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -108,6 +109,27 @@ export async function findResource(db: Db, table: ResourceTable, connectionId: s
     .where('r.deleted_at', 'is', null)
     .executeTakeFirst()) as RawRow | undefined;
   return row ? toRow(row) : undefined;
+}
+
+/**
+ * A live user and its groups (in the groups' creation order) in one statement, which is a
+ * consistent view on its own: the hot read (GET /Users/{id}) needs no transaction around it.
+ */
+export async function findUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
+  const rows = await db
+    .selectFrom('scim_users as r')
+    .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
+    .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
+    .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
+    .where('r.connection_id', '=', connectionId)
+    .where('r.id', '=', id)
+    .where('r.deleted_at', 'is', null)
+    .orderBy('g.seq')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const groups = rows.flatMap((r) => (r.group_id === null ? [] : [{ value: r.group_id, display: r.group_display_name }]));
+  return { row: toRow(first), groups };
 }
 
 /**

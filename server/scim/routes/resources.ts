@@ -17,6 +17,7 @@ import type { ScimConnectionsTable } from '../../store/schema.js';
 import {
   deleteResource,
   findResource,
+  findUserWithGroups,
   insertResource,
   listResources,
   touchResource,
@@ -168,6 +169,14 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     });
 
     app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+      if (kind.table === 'scim_users') {
+        // The hot read: the user and its groups in one statement, without a transaction around it.
+        const found = await findUserWithGroups(db, request.scim.connection.id, request.params.id);
+        if (!found) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
+        const { baseUrl } = request.scim;
+        const projection = parseProjectionQuery(request.query as RawQuery);
+        return projectAttributes(kind.resourceType, kind.render(found.row, `${baseUrl}${endpoint}/${found.row.id}`, found.groups, baseUrl), projection);
+      }
       return db.transaction().execute(async (trx) => {
         const row = await mustFind(trx, request.scim.connection.id, request.params.id);
         const [resource] = await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery));
