@@ -99,13 +99,8 @@ const plugin: FastifyPluginAsync<ConcurrencyLimitOptions> = async (app, options)
     if (request.routeOptions.url !== undefined && exempt.has(request.routeOptions.url)) return;
     if (state.inFlight >= maxConcurrent) return refuse(request, reply);
     state.inFlight++;
-    let released = false;
-    // 'close' fires once the response is fully sent, or when the connection drops before that.
-    reply.raw.once('close', () => {
-      if (released) return;
-      released = true;
-      state.inFlight--;
-    });
+    // 'close' fires once, when the response is fully sent or the connection drops before that.
+    reply.raw.once('close', () => state.inFlight--);
     // Yield once before handling. On SQLite a handler runs start to finish without ever waiting
     // (the driver is synchronous), so without this no two requests would ever be in flight: the
     // backlog would sit unseen in the sockets and latency would grow with the number of clients.
