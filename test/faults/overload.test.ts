@@ -98,8 +98,8 @@ describe(`overload: more than ${LIMIT} requests at once`, () => {
     if (process.env.SCIM_TEST_VERBOSE) {
       console.log(`overload: ${accepted.length} accepted (median ${acceptedMedian.toFixed(1)} ms), ${refused.length} refused (median ${refusedMedian.toFixed(1)} ms)`);
     }
-    // Seen: refusals at a quarter to a half of the accepted median; 1.5 leaves room for a noisy machine.
-    expect(refusedMedian * 1.5).toBeLessThan(acceptedMedian);
+    // Seen on a loaded 2-core machine: the refused median at 0.3 to 0.6 of the accepted one.
+    expect(refusedMedian * 1.25).toBeLessThan(acceptedMedian);
 
     // Nothing accepted was lost, and nothing refused was applied.
     const okta = new OktaSimulator({ endpointBaseUrl: connection.endpointBaseUrl, secret: connection.authenticationSecret, record: false });
