@@ -199,7 +199,13 @@ Bare node:http, same generator, measured before each size's runs:
 ${baselineTable(file.results)}
 `);
   }
-  if (files.sqlite && files.postgres) sections.push(`## PostgreSQL against SQLite\n\n${postgresVsSqlite(files.postgres.results, files.sqlite.results)}\n`);
+  if (files.sqlite && files.postgres) {
+    const span = (f: ResultsFile) => `${f.results[0]?.date.slice(0, 16) ?? '?'}`;
+    sections.push(
+      `## PostgreSQL against SQLite\n\nSQLite measured from ${span(files.sqlite)}, PostgreSQL from ${span(files.postgres)} (UTC): on a shared machine, ` +
+        `compare only runs of one \`npm run bench\`.\n\n${postgresVsSqlite(files.postgres.results, files.sqlite.results)}\n`,
+    );
+  }
 
   return `# Backend benchmark: IdP workloads against the SCIM server
 
