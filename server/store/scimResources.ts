@@ -199,11 +199,11 @@ export async function listResources(
     memo?.remember(total);
     return { total, rows: [] };
   }
-  const seqBefore = memo?.seqBefore(input.offset);
+  const resume = memo?.resumeAt(input.offset, input.limit);
   const page =
-    seqBefore === undefined
+    resume === undefined
       ? base.select([...columns, 'r.seq']).orderBy('r.seq').limit(input.limit).offset(input.offset)
-      : base.where('r.seq', '>', seqBefore).select([...columns, 'r.seq']).orderBy('r.seq').limit(input.limit);
+      : base.where('r.seq', '>', resume.seqBefore).select([...columns, 'r.seq']).orderBy('r.seq').limit(input.limit).offset(resume.skip);
   const rows = (await page.execute()) as (RawRow & { seq: number })[];
   memo?.remember(total, input.offset + rows.length, rows[rows.length - 1]?.seq);
   return { total, rows: rows.map(toRow) };

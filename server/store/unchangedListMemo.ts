@@ -26,6 +26,8 @@ interface Memo {
 const MAX_CONNECTIONS = 256;
 /** Page starts remembered per connection (a 100,000-user import at count=100 needs 1,000). */
 const MAX_PAGE_STARTS = 10_000;
+/** How many pages back a request may resume from (8 concurrent importers interleave their pages). */
+const RESUME_PAGES = 16;
 
 const memos = new Map<string, Memo>();
 
@@ -56,9 +58,19 @@ export class UnchangedListMemo {
     return this.current()?.total;
   }
 
-  /** The seq of the row just before `offset`, if a page ended there since the last change: the page at `offset` is the rows after it. */
-  seqBefore(offset: number): number | undefined {
-    return this.current()?.pageStarts.get(offset);
+  /**
+   * Where to resume for the page at `offset`: the nearest page end at or before it (up to
+   * RESUME_PAGES pages of `pageSize` back, for clients whose page requests arrive out of order),
+   * as the seq of the row just before that page end and the rows to skip after it.
+   */
+  resumeAt(offset: number, pageSize: number): { seqBefore: number; skip: number } | undefined {
+    const memo = this.current();
+    if (!memo || pageSize <= 0) return undefined;
+    for (let skip = 0; skip <= RESUME_PAGES * pageSize && skip <= offset; skip += pageSize) {
+      const seqBefore = memo.pageStarts.get(offset - skip);
+      if (seqBefore !== undefined) return { seqBefore, skip };
+    }
+    return undefined;
   }
 
   /** Remembers the total, and that the row at `nextOffset` is the first after `lastSeq` (the page just read ended there). */
