@@ -16,6 +16,9 @@
  *
  *   node --import tsx bench/renderer/poolBenchmark.ts [--users 100000] [--baseline-users 1000]
  *        [--reps 5] [--out bench/renderer/RESULTS.md] [--json bench/renderer/results.json]
+ *        [--only scroll] [--trace DIR]
+ * `--only scroll` runs just the scroll measurement and prints it (RESULTS.md is left alone);
+ * `--trace DIR` adds one traced scroll run per pool (Chromium trace files, self time per event).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,8 +48,15 @@ const { values: opts } = parseArgs({
     query: { type: 'string', default: 'ada lovelace' },
     'scroll-rows': { type: 'string', default: '5000' },
     headed: { type: 'boolean', default: false },
+    /** `scroll`: only the scroll measurement (for iterating on the table); nothing else is timed. */
+    only: { type: 'string' },
+    /** A folder: one Chromium trace (devtools.timeline) of the first measured scroll run per pool, and a summary of where the main thread's time went. */
+    trace: { type: 'string' },
   },
 });
+const ONLY_SCROLL = opts.only === 'scroll';
+if (opts.only !== undefined && !ONLY_SCROLL) throw new Error(`--only: "scroll" is the one measurement that can run alone, not "${opts.only}"`);
+const TRACE_DIR = opts.trace ? path.resolve(String(opts.trace)) : null;
 const USERS = Number(opts.users);
 const BASELINE_USERS = Number(opts['baseline-users']);
 const REPS = Math.max(1, Number(opts.reps));
@@ -415,6 +425,113 @@ async function scrollThrough(page: Page, rows: number): Promise<ScrollResult> {
   };
 }
 
+/** Where a traced scroll run's time went, from the Chromium trace (self time per event name). */
+interface TraceSummary {
+  file: string;
+  /** The page's renderer main thread: busy time (top-level tasks), tasks over 16.7 ms, self time per event. */
+  mainBusyMs: number;
+  mainTasksOver16: number;
+  mainSelfMs: Record<string, number>;
+  /** Other threads of the renderer (compositor, raster workers): self time per thread and event. */
+  otherThreadsMs: Record<string, number>;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { frame?: string } };
+}
+
+/** Self time per event name on each thread (complete "X" events nest by time on one thread). */
+function selfTimes(events: TraceEvent[]): Map<string, Map<string, number>> {
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key)!.push(e);
+  }
+  const out = new Map<string, Map<string, number>>();
+  for (const [key, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const self = new Map<string, number>();
+    const stack: { e: TraceEvent; child: number }[] = [];
+    const close = (until: number) => {
+      while (stack.length && stack.at(-1)!.e.ts + stack.at(-1)!.e.dur! <= until) {
+        const top = stack.pop()!;
+        self.set(top.e.name, (self.get(top.e.name) ?? 0) + top.e.dur! - top.child);
+        if (stack.length) stack.at(-1)!.child += top.e.dur!;
+      }
+    };
+    for (const e of list) {
+      close(e.ts);
+      stack.push({ e, child: 0 });
+    }
+    close(Infinity);
+    out.set(key, self);
+  }
+  return out;
+}
+
+async function traceScroll(page: Page, rows: number, file: string): Promise<TraceSummary> {
+  const cdp = await page.context().newCDPSession(page);
+  const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream as string)));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReturnAsStream',
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing', '__metadata'] },
+  });
+  await scrollThrough(page, rows);
+  await cdp.send('Tracing.end');
+  const stream = await done;
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  await cdp.detach();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  const parsed = JSON.parse(text) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const threadNames = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  // The page's renderer: the process whose main thread ran the most RunTask time while scrolling.
+  const busy = new Map<string, number>();
+  const over16 = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.name !== 'RunTask' || e.ph !== 'X' || threadNames.get(key) !== 'CrRendererMain') continue;
+    busy.set(key, (busy.get(key) ?? 0) + (e.dur ?? 0) / 1000);
+    if ((e.dur ?? 0) > 16_700) over16.set(key, (over16.get(key) ?? 0) + 1);
+  }
+  const main = [...busy].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const pid = main.split(':')[0];
+  const self = selfTimes(events.filter((e) => String(e.pid) === pid));
+  const round = (m: Map<string, number>, min: number) =>
+    Object.fromEntries([...m].map(([k, v]) => [k, Math.round(v / 1000)] as const).filter(([, v]) => v >= min).sort((a, b) => b[1] - a[1]));
+  const otherThreadsMs: Record<string, number> = {};
+  for (const [key, m] of self) {
+    if (key === main) continue;
+    for (const [name, us] of m) {
+      const label = `${threadNames.get(key) ?? key} ${name}`;
+      otherThreadsMs[label] = (otherThreadsMs[label] ?? 0) + us / 1000;
+    }
+  }
+  return {
+    file,
+    mainBusyMs: Math.round(busy.get(main) ?? 0),
+    mainTasksOver16: over16.get(main) ?? 0,
+    mainSelfMs: round(self.get(main) ?? new Map(), 5),
+    otherThreadsMs: Object.fromEntries(Object.entries(otherThreadsMs).map(([k, v]) => [k, Math.round(v)] as const).filter(([, v]) => v >= 20).sort((a, b) => b[1] - a[1])),
+  };
+}
+
 // ---- (d) the handler in main, and the query on the store ------------------------------------
 
 async function timeHandler(services: MainServices, connectionId: string, search: string | undefined): Promise<number[]> {
@@ -491,6 +608,18 @@ function prefixes(q: string): string[] {
     if (p && out.at(-1) !== p) out.push(p);
   }
   return out;
+}
+
+/** `--only scroll`: open the pool, then only the scroll runs (and the trace, with --trace). */
+async function measureScrollOnly(desktop: Desktop, connectionId: string, users: number): Promise<{ users: number; scroll: ScrollResult[]; trace: TraceSummary | null }> {
+  const { page } = desktop;
+  await timeToFirstRows(page, connectionId);
+  log(`  pool of ${users}: scrolling`);
+  const scroll: ScrollResult[] = [];
+  await scrollThrough(page, Math.min(500, SCROLL_ROWS)); // warm-up
+  for (let i = 0; i < REPS; i++) scroll.push(await scrollThrough(page, SCROLL_ROWS));
+  const trace = TRACE_DIR ? await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}.json`)) : null;
+  return { users, scroll, trace };
 }
 
 async function measurePool(desktop: Desktop, seeded: SeededPool, connectionId: string, users: number): Promise<PoolResults> {
@@ -587,6 +716,18 @@ async function main(): Promise<void> {
   try {
     await desktop.page.waitForFunction(() => document.querySelector('#main') !== null, undefined, { timeout: 60_000 });
     const [big, small] = seeded.connections as [SeededPool['connections'][0], SeededPool['connections'][0]];
+    if (ONLY_SCROLL) {
+      // Iterating on the table: the scroll runs alone, printed, RESULTS.md and results.json untouched.
+      for (const c of [small, big]) {
+        const r = await measureScrollOnly(desktop, c.connectionId, c.users);
+        const perHundred = r.scroll.map((s) => (100 * s.over16) / Math.max(1, s.frames));
+        console.log(`\n${c.users} users: frames > 16.7 ms per 100, median ${median(perHundred).toFixed(1)} (runs: ${perHundred.map((v) => v.toFixed(1)).join(', ')})`);
+        console.log(`  LoAF with > 16.7 ms of the page's own work per run: ${r.scroll.map((s) => s.loafOwnWork).join(', ')}; LoAF script / render ms: ${r.scroll.map((s) => `${s.loafScriptMs}/${s.loafRenderMs}`).join(', ')}`);
+        if (r.trace) console.log(`  trace ${r.trace.file}: main thread busy ${r.trace.mainBusyMs} ms, tasks > 16.7 ms: ${r.trace.mainTasksOver16}\n  main self ms: ${JSON.stringify(r.trace.mainSelfMs)}\n  other threads ms: ${JSON.stringify(r.trace.otherThreadsMs)}`);
+      }
+      console.log(`\nPage console errors: ${desktop.consoleErrors.length ? desktop.consoleErrors.join('\n') : 'none'}`);
+      return;
+    }
     log('baseline pool');
     const baseline = await measurePool(desktop, seeded, small.connectionId, small.users);
     log('large pool');
