@@ -13,6 +13,13 @@ import { POOL_PAGE_SIZE, createPoolStore, unselectableReason, type PoolStore } f
 import { Button, EmptyState, ErrorCallout, Icon, Spinner, ago } from './ui.js';
 
 export const ROW_HEIGHT = 44;
+/**
+ * Rows rendered beyond each edge of the viewport. Scrolling renders the entering rows inside the
+ * scroll event (the virtualizer's flushSync), so overscan only has to cover what the compositor
+ * scrolls before the main thread catches up (a trackpad fling: tens of px per frame); 12 made every
+ * step style, lay out and paint ~24 off-screen rows for nothing (bench/renderer/RESULTS.md).
+ */
+const OVERSCAN = 8;
 
 /** One pool store for the life of a component, registered for live pushes while mounted. */
 export function usePoolStore(connectionId: string | null, options: { search?: string; status?: PoolStatus | null } = {}): PoolStore {
@@ -109,10 +116,15 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: OVERSCAN,
     initialRect: { width: 1000, height },
   });
   const items = virtualizer.getVirtualItems();
+  // Rows are keyed by slot (index modulo the most rows ever on screen at once), not by index: a
+  // scroll step reuses the DOM of the rows that left for the rows that enter, so the browser
+  // updates some text and a transform instead of creating and styling ~15 new rows of 7 cells and
+  // tearing down as many. A contiguous range no longer than `slots` never repeats a slot.
+  const slots = Math.max(items.length, Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 2);
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 
@@ -209,10 +221,11 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
           {items.map((item) => {
             const row = pages[Math.floor(item.index / POOL_PAGE_SIZE) + 1]?.[item.index % POOL_PAGE_SIZE];
             const id = `${gridId}-row-${item.index}`;
-            if (!row) return <PoolLoadingRow key={item.key} id={id} index={item.index} top={item.start} columns={columns} />;
+            const key = item.index % slots;
+            if (!row) return <PoolLoadingRow key={key} id={id} index={item.index} top={item.start} columns={columns} />;
             return (
               <PoolRow
-                key={item.key}
+                key={key}
                 id={id}
                 index={item.index}
                 top={item.start}

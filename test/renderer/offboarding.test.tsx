@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App.js';
+import { PoolTable, ROW_HEIGHT } from '../../renderer/components/PoolTable.js';
 import { createStores } from '../../renderer/stores/index.js';
 import { COUNT_UP_TO, createPoolStore } from '../../renderer/stores/pool.js';
 import { POOL_EMPTY_TEXT } from '../../renderer/screens/org/InviteUsersScreen.js';
@@ -27,6 +28,43 @@ const poolHandler = (total: number, delay: (r: any) => number = () => 0) => (r: 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(() => cleanup());
+
+describe('pool table', () => {
+  /** Every data row on screen: its 0-based index (from aria-rowindex), its name, and where it is placed. */
+  const shownRows = () =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="pool-grid"] [role="row"][data-entry]')].map((row) => ({
+      index: Number(row.getAttribute('aria-rowindex')) - 2,
+      name: row.querySelector('.cell-name')?.textContent,
+      top: row.style.transform,
+    }));
+  const scrollTo = (grid: HTMLElement, top: number) => {
+    Object.defineProperty(grid, 'scrollTop', { configurable: true, value: top });
+    fireEvent.scroll(grid);
+  };
+
+  it('rows reused while scrolling show the person at their own index, in their own place, there and back', async () => {
+    // jsdom lays nothing out: give the scroller the table's size, as the virtualizer reads it.
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    render(<PoolTable store={pool} label="Pool" />);
+    const grid = screen.getByRole('grid', { name: 'Pool' });
+    const consistent = () => {
+      const rows = shownRows();
+      expect(rows.length).toBeGreaterThan(5);
+      for (const r of rows) expect(r).toEqual({ index: r.index, name: `User ${r.index}`, top: `translateY(${r.index * ROW_HEIGHT}px)` });
+      return rows.map((r) => r.index);
+    };
+    await vi.waitFor(() => expect(consistent()).toContain(0));
+    for (const index of [7, 14, 3000, 3013, 50_000, 20]) {
+      scrollTo(grid, index * ROW_HEIGHT);
+      await vi.waitFor(() => expect(consistent()).toContain(index));
+    }
+    vi.restoreAllMocks();
+  });
+});
 
 describe('pool store', () => {
   it('fetches pages of 100 keyed by index, never the whole directory', async () => {
