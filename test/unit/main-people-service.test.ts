@@ -71,7 +71,7 @@ let services: MainServices;
 
 beforeEach(async () => {
   seen = [];
-  answer = { status: 200, body: { items: [], total: 0, page: 1, pageSize: 50 } };
+  answer = { status: 200, body: { items: [], total: 0, totalExact: true, page: 1, pageSize: 50 } };
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'main-people-'));
   const account = {
     id: 'acc-1',
@@ -108,7 +108,7 @@ describe('people channels: one request each', () => {
   it('pool:list sends the paging and search to the backend, one request per call', async () => {
     for (let page = 1; page <= 3; page++) {
       const result = await services.handlers['pool:list']({ connectionId: CONNECTION, search: ' ada ', status: 'available', page, pageSize: 500 });
-      expect(result).toEqual({ ok: true, value: { items: [], total: 0, page: 1, pageSize: 50 } });
+      expect(result).toEqual({ ok: true, value: { items: [], total: 0, totalExact: true, page: 1, pageSize: 50 } });
     }
     expect(api()).toHaveLength(3);
     const url = new URL(api()[2]!.url, baseUrl);
@@ -122,7 +122,7 @@ describe('people channels: one request each', () => {
     expect(await services.handlers['invites:revoke']({ inviteId: MEMBER })).toEqual({ ok: true, value: { revoked: true } });
     expect(await services.handlers['members:remove']({ memberId: MEMBER })).toEqual({ ok: true, value: { removed: true } });
     expect(await services.handlers['alerts:dismiss']({ alertId: MEMBER })).toEqual({ ok: true, value: { dismissed: true } });
-    answer = { status: 200, body: { items: [], total: 0, page: 2, pageSize: 10 } };
+    answer = { status: 200, body: { items: [], total: 0, totalExact: true, page: 2, pageSize: 10 } };
     await services.handlers['members:list']({ status: 'removed', unmanaged: true, page: 2, pageSize: 10 });
     await services.handlers['invites:list']({ status: 'pending', page: 1, pageSize: 10 });
     await services.handlers['audit:list']({ actorType: 'connection', kind: 'member.removed', since: NOW, page: 1, pageSize: 10 });
