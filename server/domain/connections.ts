@@ -11,6 +11,7 @@ import { generateSecret, hashSecret, pastedSecretProblem } from './secrets.js';
 import { newId, nowIso } from './ids.js';
 import { ensureOrg } from './orgs.js';
 import { DomainError } from './errors.js';
+import { connectionCredentialsChanged } from './connectionCredentialChanges.js';
 import type { DomainContext } from './context.js';
 import { recordAudit } from './audit.js';
 
@@ -270,6 +271,7 @@ async function replaceSecret(
     })
     .where('id', '=', row.id)
     .execute();
+  connectionCredentialsChanged(row.id);
 }
 
 /**
@@ -287,6 +289,8 @@ export async function rotateConnectionSecret(
     const row = await liveConnection(trx, input.connectionId);
     await replaceSecret(trx, row, { graceSeconds, secret, nowMs: clock() });
   });
+  // Again after the commit: a request between the write and the commit may have cached the old row.
+  connectionCredentialsChanged(input.connectionId);
   return {
     connectionId: input.connectionId,
     endpointBaseUrl: endpointBaseUrl(input.publicUrl, input.connectionId),
@@ -321,6 +325,7 @@ async function markDeleted(db: Kysely<Database>, connectionId: string, now: stri
   if (orgId !== undefined) query = query.where('org_id', '=', orgId);
   const result = await query.executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new DomainError('not_found', `No connection with id ${connectionId}.`);
+  connectionCredentialsChanged(connectionId);
 }
 
 /**

@@ -3,8 +3,8 @@
  * exist, be live, and hold the presented secret (current, or previous within its grace period).
  * Another connection's secret is refused like any wrong secret.
  */
-import type { Store } from '../store/database.js';
 import type { ScimConnectionsTable } from '../store/schema.js';
+import type { ConnectionCredentialCache } from './connectionCredentialCache.js';
 import { secretMatchesHash } from '../domain/secrets.js';
 import { ScimError } from './errors.js';
 import type { FailedAuthLimiter } from './failedAuthLimiter.js';
@@ -31,16 +31,18 @@ function holdsSecret(connection: ScimConnectionsTable, secret: string, now: numb
 }
 
 export async function authenticateConnection(
-  db: Store,
+  connections: ConnectionCredentialCache,
   input: { connectionId: string; authorization: string | undefined; clientAddress: string; limiter: FailedAuthLimiter; now: number },
 ): Promise<ScimConnectionsTable> {
-  const connection = UUID.test(input.connectionId)
-    ? await db.selectFrom('scim_connections').selectAll().where('id', '=', input.connectionId).executeTakeFirst()
-    : undefined;
+  let connection = UUID.test(input.connectionId) ? await connections.get(input.connectionId) : undefined;
+  const secret = bearerSecret(input.authorization);
+  // A secret the cached row refuses may have been set by another process moments ago: ask the database before refusing it.
+  if (connection && !connection.deleted_at && secret !== undefined && !holdsSecret(connection, secret, input.now)) {
+    connection = await connections.load(input.connectionId);
+  }
   if (connection?.deleted_at) {
     throw new ScimError(410, undefined, 'This SCIM connection was deleted. Create a new connection in the app and update the directory.');
   }
-  const secret = bearerSecret(input.authorization);
   if (connection && secret !== undefined && holdsSecret(connection, secret, input.now)) return connection;
 
   const wait = input.limiter.retryAfterSeconds(input.clientAddress);

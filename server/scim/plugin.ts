@@ -10,6 +10,7 @@ import { endpointBaseUrl } from '../domain/connections.js';
 import { nowIso } from '../domain/ids.js';
 import { isBusy, isDatabaseUnavailable } from '../store/uniqueViolation.js';
 import { authenticateConnection } from './authenticate.js';
+import { ConnectionCredentialCache } from './connectionCredentialCache.js';
 import { detectProvider } from './detectProvider.js';
 import { ScimError, invalidSyntax } from './errors.js';
 import type { FailedAuthLimiter } from './failedAuthLimiter.js';
@@ -84,12 +85,15 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (app, opt
 
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
 
+  const connections = new ConnectionCredentialCache(db);
+  app.addHook('onClose', async () => connections.close());
+
   const requestLog = new RequestLogRecorder({ db, bus, log: app.log });
   app.addHook('onClose', async () => requestLog.close());
 
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: { connectionId: string } }>) => {
     const receivedAt = clock();
-    const connection = await authenticateConnection(db, {
+    const connection = await authenticateConnection(connections, {
       connectionId: request.params.connectionId,
       authorization: request.headers.authorization,
       clientAddress: request.ip,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/server.js';
+import { CONNECTION_CREDENTIAL_TTL_MS } from '../../server/scim/connectionCredentialCache.js';
 import { runCli, runTsxScript, startServe, type CliResult, type ServeProcess } from '../support/cliProcess.js';
 import { createTestDatabase, databaseEnv, type TestDatabase } from '../support/testDatabase.js';
 
@@ -54,6 +55,20 @@ describe('CLI', () => {
     });
     await response.text();
     return response.status;
+  }
+
+  /**
+   * `serve` keeps connection credentials for up to CONNECTION_CREDENTIAL_TTL_MS, so a change the
+   * CLI (another process) makes must show within that time: polls until `expected` or the TTL
+   * (plus a margin for a busy machine) has passed, and returns the last status seen.
+   */
+  async function scimStatusWithinTtl(connectionId: string, secret: string, expected: number): Promise<number> {
+    const deadline = Date.now() + CONNECTION_CREDENTIAL_TTL_MS + 1_000;
+    for (;;) {
+      const status = await scimStatus(connectionId, secret);
+      if (status === expected || Date.now() > deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   beforeAll(async () => {
@@ -144,7 +159,7 @@ describe('CLI', () => {
     }
   });
 
-  it('rotate-secret: the old secret stops working at once; with --grace both work', async () => {
+  it('rotate-secret while serve runs: the new secret works at once, the old one is refused within the credential TTL; with --grace both work', async () => {
     const rotated = await cli(['connection', 'rotate-secret', okta.connectionId, '--json', '--public-url', PUBLIC_URL]);
     expect(rotated.code, describeRun(rotated)).toBe(0);
     const second = JSON.parse(rotated.stdout) as Created;
@@ -153,8 +168,10 @@ describe('CLI', () => {
     expect(second.authenticationSecret).toMatch(SECRET_FORMAT);
     expect(second.authenticationSecret).not.toBe(okta.authenticationSecret);
     secretsSeen.push(second.authenticationSecret);
-    expect(await scimStatus(okta.connectionId, okta.authenticationSecret)).toBe(401);
+    // The new secret works at once (a refused secret is checked against the database again) …
     expect(await scimStatus(okta.connectionId, second.authenticationSecret)).toBe(200);
+    // … and the old one is refused within the credential cache's TTL.
+    expect(await scimStatusWithinTtl(okta.connectionId, okta.authenticationSecret, 401)).toBe(401);
 
     const graced = await cli(['connection', 'rotate-secret', okta.connectionId, '--grace', '3600', '--json']);
     expect(graced.code, describeRun(graced)).toBe(0);
@@ -169,7 +186,7 @@ describe('CLI', () => {
   it('connection delete: the SCIM endpoints answer 410 Gone', async () => {
     const deleted = await cli(['connection', 'delete', okta.connectionId]);
     expect(deleted.code, describeRun(deleted)).toBe(0);
-    expect(await scimStatus(okta.connectionId, okta.authenticationSecret)).toBe(410);
+    expect(await scimStatusWithinTtl(okta.connectionId, okta.authenticationSecret, 410)).toBe(410);
     const response = await fetch(`${serve.baseUrl}/scim/v2/${okta.connectionId}/Users`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${okta.authenticationSecret}`, 'Content-Type': 'application/scim+json' },

@@ -30,6 +30,7 @@ import { connectionsHealth } from '../../domain/connectionHealth.js';
 import { runDomainTransaction } from '../../domain/transaction.js';
 import { REQUEST_LOG_SIZE } from '../../scim/requestLog.js';
 import { adminRoute, type AdminDeps } from '../route.js';
+import { connectionCredentialsChanged } from '../../domain/connectionCredentialChanges.js';
 
 const ConnectionParams = z.object({ id: Id });
 
@@ -140,6 +141,8 @@ export const connectionRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps)
           ...(body.pastedSecret !== undefined ? { pastedSecret: body.pastedSecret } : {}),
         }),
       );
+      // After the commit too: a SCIM request between the write and the commit may have cached the old row.
+      connectionCredentialsChanged(params.id);
       return { connection: await presentOne(row), authenticationSecret: secret };
     },
   );
@@ -156,6 +159,7 @@ export const connectionRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps)
     },
     async ({ params, session, actor }) => {
       await runDomainTransaction(deps, actor, (ctx) => deleteOrgConnection(ctx, { orgId: session.org.id, connectionId: params.id }));
+      connectionCredentialsChanged(params.id);
     },
   );
 
