@@ -20,6 +20,11 @@ export const ROW_HEIGHT = 44;
  * step style, lay out and paint ~24 off-screen rows for nothing (bench/renderer/RESULTS.md).
  */
 const OVERSCAN = 8;
+/**
+ * Pages are asked for this many rows before the viewport reaches them, so a steady scroll finds
+ * them loaded: no placeholder rows mounted, then torn down for the real ones a round trip later.
+ */
+const LOOK_AHEAD_ROWS = POOL_PAGE_SIZE / 2;
 
 /** One pool store for the life of a component, registered for live pushes while mounted. */
 export function usePoolStore(connectionId: string | null, options: { search?: string; status?: PoolStatus | null } = {}): PoolStore {
@@ -129,7 +134,7 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (count > 0) void store.getState().ensureRange(first, last);
+    if (count > 0) void store.getState().ensureRange(Math.max(0, first - LOOK_AHEAD_ROWS), Math.min(count - 1, last + LOOK_AHEAD_ROWS));
   }, [store, first, last, count, generation]);
   useEffect(() => {
     setFocus(0);
