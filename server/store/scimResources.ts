@@ -3,11 +3,12 @@
  * plus indexed columns derived from it on every write, so the two can never disagree. This module
  * is that shape once, for both tables.
  */
-import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Compilable, Expression, Kysely, SqlBool, UpdateResult } from 'kysely';
 import type { Database } from './schema.js';
 import { emailOf, nameOf, searchTextOf } from '../domain/directoryPerson.js';
 import { changeStamp, isSqlite, UnchangedListMemo } from './unchangedListMemo.js';
 import type { MemberRef } from './groupMembers.js';
+import { PrecompiledQuery } from './precompiledQuery.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -100,14 +101,25 @@ export async function insertResource(
   return { id: input.id, connectionId: input.connectionId, resource: input.resource, createdAt: input.now, updatedAt: input.now, version: 1 };
 }
 
+const findLive: Record<ResourceTable, PrecompiledQuery<[connectionId: string, id: string], RawRow>> = {
+  scim_users: findLiveIn('scim_users'),
+  scim_groups: findLiveIn('scim_groups'),
+};
+
+function findLiveIn(table: ResourceTable): PrecompiledQuery<[connectionId: string, id: string], RawRow> {
+  return new PrecompiledQuery(
+    (db, [connectionId, id]) =>
+      db
+        .selectFrom(`${table} as r`)
+        .select(columns)
+        .where('r.connection_id', '=', connectionId)
+        .where('r.id', '=', id)
+        .where('r.deleted_at', 'is', null) as unknown as Compilable<RawRow>,
+  );
+}
+
 export async function findResource(db: Db, table: ResourceTable, connectionId: string, id: string): Promise<ResourceRow | undefined> {
-  const row = (await loose(db)
-    .selectFrom(`${table} as r`)
-    .select(columns)
-    .where('r.connection_id', '=', connectionId)
-    .where('r.id', '=', id)
-    .where('r.deleted_at', 'is', null)
-    .executeTakeFirst()) as RawRow | undefined;
+  const [row] = (await findLive[table].execute(db, [connectionId, id])).rows;
   return row ? toRow(row) : undefined;
 }
 
@@ -115,8 +127,8 @@ export async function findResource(db: Db, table: ResourceTable, connectionId: s
  * A live user and its groups (in the groups' creation order) in one statement, which is a
  * consistent view on its own: the hot read (GET /Users/{id}) needs no transaction around it.
  */
-export async function findUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
-  const rows = await db
+const userWithGroups = new PrecompiledQuery((db: Db, [connectionId, id]: [connectionId: string, id: string]) =>
+  db
     .selectFrom('scim_users as r')
     .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
     .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
@@ -124,8 +136,11 @@ export async function findUserWithGroups(db: Db, connectionId: string, id: strin
     .where('r.connection_id', '=', connectionId)
     .where('r.id', '=', id)
     .where('r.deleted_at', 'is', null)
-    .orderBy('g.seq')
-    .execute();
+    .orderBy('g.seq'),
+);
+
+export async function findUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
+  const { rows } = await userWithGroups.execute(db, [connectionId, id]);
   const first = rows[0];
   if (!first) return undefined;
   const groups = rows.flatMap((r) => (r.group_id === null ? [] : [{ value: r.group_id, display: r.group_display_name }]));
@@ -144,12 +159,27 @@ function changedColumns(table: ResourceTable, current: StoredResource, next: Sto
   return Object.fromEntries(Object.entries(after).filter(([column, value]) => before[column] !== value));
 }
 
+/** One UPDATE per table, compiled once per set of changed derived columns (`shape`: their names). */
+const updates: Record<ResourceTable, PrecompiledQuery<unknown[], UpdateResult>> = {
+  scim_users: updateIn('scim_users'),
+  scim_groups: updateIn('scim_groups'),
+};
+
+function updateIn(table: ResourceTable): PrecompiledQuery<unknown[], UpdateResult> {
+  // values: id, resource, updated_at, version, then the changed derived columns in `shape`'s order.
+  return new PrecompiledQuery((db, [id, resource, updatedAt, version, ...derived], shape) => {
+    const changed = Object.fromEntries((shape === '' ? [] : shape.split(',')).map((column, i) => [column, derived[i]]));
+    return db
+      .updateTable(table)
+      .set({ ...changed, resource, updated_at: updatedAt, version })
+      .where('id', '=', id);
+  });
+}
+
 export async function updateResource(db: Db, table: ResourceTable, current: ResourceRow, resource: StoredResource, now: string): Promise<ResourceRow> {
-  await loose(db)
-    .updateTable(table)
-    .set({ ...changedColumns(table, current.resource, resource), resource: JSON.stringify(resource), updated_at: now, version: current.version + 1 })
-    .where('id', '=', current.id)
-    .execute();
+  const changed = changedColumns(table, current.resource, resource);
+  const shape = Object.keys(changed).join(',');
+  await updates[table].execute(db, [current.id, JSON.stringify(resource), now, current.version + 1, ...Object.values(changed)], shape);
   return { ...current, resource, updatedAt: now, version: current.version + 1 };
 }
 
