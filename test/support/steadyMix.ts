@@ -36,7 +36,8 @@ export interface SteadyMixCall {
 
 const TITLES = ['Staff Engineer', 'Team Lead', 'Principal Designer', 'Account Manager', 'Analyst II'] as const;
 
-function drawKind(rng: () => number): SteadyMixKind {
+/** Which kind of call comes next, by the shares above. */
+export function drawSteadyMixKind(rng: () => number): SteadyMixKind {
   let roll = rng() * 100;
   for (const [kind, share] of Object.entries(STEADY_MIX_SHARES) as Array<[SteadyMixKind, number]>) {
     if (roll < share) return kind;
@@ -55,7 +56,11 @@ function oktaPutBody(user: DirectoryUser, title: string): Record<string, unknown
 /** The next call of the steady mix against `users` (at least one). */
 export function steadyMixCall(rng: () => number, users: readonly DirectoryUser[]): SteadyMixCall {
   const user = pick(rng, users);
-  const kind = drawKind(rng);
+  return steadyMixCallOf(drawSteadyMixKind(rng), user, rng);
+}
+
+/** A call of the given kind about `user` (a caller that chooses the user itself, e.g. by kind). */
+export function steadyMixCallOf(kind: SteadyMixKind, user: DirectoryUser, rng: () => number): SteadyMixCall {
   const userPath = `/Users/${encodeURIComponent(user.id)}`;
   switch (kind) {
     case 'filterHit':
