@@ -42,6 +42,25 @@ function links(list: ResourceLink[]): Array<Record<string, string>> {
   });
 }
 
+/**
+ * A deep copy of JSON data (what a stored resource holds), so the rendered resource shares no
+ * object with the stored one. Walking plain objects and arrays avoids
+ * `structuredClone`, which serialises and deserialises every value (an item in the hot
+ * read's and the import's profiles).
+ */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copied = copyJson((value as Record<string, unknown>)[key]);
+    // A "__proto__" key (JSON.parse makes it an own property) must stay data, not set the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else out[key] = copied;
+  }
+  return out;
+}
+
 function render(
   resourceType: ResourceTypeDefinition,
   stored: StoredResource,
@@ -61,14 +80,14 @@ function render(
     }
     if (attribute.returned === 'never') continue;
     const value = stored[attribute.name];
-    if (value !== undefined && value !== null) out[attribute.name] = structuredClone(value);
+    if (value !== undefined && value !== null) out[attribute.name] = copyJson(value);
   }
   for (const extension of extensionData) {
     const data = stored[extension.id] as Record<string, unknown>;
     const inner: Record<string, unknown> = {};
     for (const attribute of extension.attributes) {
       if (attribute.returned === 'never') continue;
-      if (data[attribute.name] !== undefined && data[attribute.name] !== null) inner[attribute.name] = structuredClone(data[attribute.name]);
+      if (data[attribute.name] !== undefined && data[attribute.name] !== null) inner[attribute.name] = copyJson(data[attribute.name]);
     }
     out[extension.id] = inner;
   }
