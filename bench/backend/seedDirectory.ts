@@ -10,7 +10,6 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema.js';
-import { derivedColumns } from '../../server/store/scimResources.js';
 import { canonicalizeResource } from '../../server/scim/resource/canonicalize.js';
 import { userResourceType } from '../../server/scim/schema/definitions.js';
 import { createOrgWithOwner } from '../../server/domain/orgs.js';
@@ -19,16 +18,14 @@ import { inviteFromPool } from '../../server/domain/invites.js';
 import { redeemCode } from '../../server/domain/sessions.js';
 import { runDomainTransaction } from '../../server/domain/transaction.js';
 import { EventBus } from '../../server/domain/eventBus.js';
-import { newId } from '../../server/domain/ids.js';
 import { personAt, type PeopleOptions } from '../../test/idp/common.js';
 import { oktaCreateUserBody, oktaProfileOf } from '../../test/idp/okta.js';
+import { insertDirectoryUsers } from '../renderer/insertDirectoryUsers.js';
 
 export const BENCH_ORG = 'Bench Org';
 export const BENCH_OWNER_EMAIL = 'owner@bench.example';
 /** Every LINK_EVERY-th directory user is an org member (the deprovision wave hits every tenth). */
 export const LINK_EVERY = 20;
-const TRANSACTION_ROWS = 5000;
-const ROWS_PER_STATEMENT = 250;
 const INVITES_PER_TRANSACTION = 500;
 
 export interface SeededConnection {
@@ -66,38 +63,9 @@ export function seededResource(index: number, people: PeopleOptions): Record<str
   return canonicalizeResource(userResourceType, body).resource;
 }
 
-async function insertUsers(db: Kysely<Database>, connectionId: string, seed: ConnectionSeed): Promise<string[]> {
-  const ids: string[] = [];
+function insertUsers(db: Kysely<Database>, connectionId: string, seed: ConnectionSeed): Promise<string[]> {
   const at = new Date().toISOString();
-  for (let start = 0; start < seed.users; start += TRANSACTION_ROWS) {
-    const end = Math.min(seed.users, start + TRANSACTION_ROWS);
-    await db.transaction().execute(async (trx) => {
-      for (let from = start; from < end; from += ROWS_PER_STATEMENT) {
-        const rows = [];
-        for (let i = from; i < Math.min(end, from + ROWS_PER_STATEMENT); i++) {
-          const resource = seededResource(i, seed.people);
-          const id = newId();
-          ids.push(id);
-          rows.push({
-            id,
-            connection_id: connectionId,
-            ...derivedColumns.scim_users(resource),
-            resource: JSON.stringify(resource),
-            created_at: at,
-            updated_at: at,
-            version: 1,
-            deleted_at: null,
-          });
-        }
-        // derivedColumns is typed loosely (it serves both tables); its scim_users keys are exact.
-        await trx
-          .insertInto('scim_users')
-          .values(rows as never)
-          .execute();
-      }
-    });
-  }
-  return ids;
+  return insertDirectoryUsers(db, connectionId, seed.users, (i) => ({ resource: seededResource(i, seed.people), at }));
 }
 
 async function linkMembers(db: Kysely<Database>, owner: { orgId: string; memberId: string }, connectionId: string, ids: string[]): Promise<number> {

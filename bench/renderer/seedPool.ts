@@ -10,18 +10,16 @@
  *
  *   node --import tsx bench/renderer/seedPool.ts <dataDir> [users=100000]
  */
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '../../server/store/database.js';
-import { derivedColumns, type StoredResource } from '../../server/store/scimResources.js';
+import type { StoredResource } from '../../server/store/scimResources.js';
+import { insertDirectoryUsers } from './insertDirectoryUsers.js';
 import { createOrgWithOwner } from '../../server/domain/orgs.js';
 import { createConnection } from '../../server/domain/connections.js';
 
 export const ORG_NAME = 'Bench Org';
 export const OWNER_EMAIL = 'owner@bench.example';
-export const TRANSACTION_ROWS = 5000;
 /** scim_users rows per INSERT statement (~16 bound values each, well under SQLite's 32,766). */
-const ROWS_PER_STATEMENT = 500;
 
 export interface SeededConnection {
   name: string;
@@ -105,33 +103,10 @@ export function directoryUser(index: number, rand: () => number): StoredResource
 async function insertUsers(db: Store, connectionId: string, users: number, seed: number): Promise<void> {
   const rand = prng(seed);
   const base = Date.parse('2026-01-01T00:00:00.000Z');
-  for (let start = 0; start < users; start += TRANSACTION_ROWS) {
-    const end = Math.min(users, start + TRANSACTION_ROWS);
-    await db.transaction().execute(async (trx) => {
-      for (let from = start; from < end; from += ROWS_PER_STATEMENT) {
-        const rows = [];
-        for (let i = from; i < Math.min(end, from + ROWS_PER_STATEMENT); i++) {
-          const resource = directoryUser(i, rand);
-          const at = new Date(base + i * 1000).toISOString();
-          rows.push({
-            id: randomUUID(),
-            connection_id: connectionId,
-            ...derivedColumns.scim_users(resource),
-            resource: JSON.stringify(resource),
-            created_at: at,
-            updated_at: at,
-            version: 1,
-            deleted_at: null,
-          });
-        }
-        // derivedColumns is typed loosely (it serves both tables); its scim_users keys are exact.
-        await trx
-          .insertInto('scim_users')
-          .values(rows as never)
-          .execute();
-      }
-    });
-  }
+  await insertDirectoryUsers(db, connectionId, users, (i) => ({
+    resource: directoryUser(i, rand),
+    at: new Date(base + i * 1000).toISOString(),
+  }));
 }
 
 /**
