@@ -57,7 +57,12 @@ export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store:
   const status = useStore(store, (s) => s.query.status);
   const total = useStore(store, (s) => s.total);
   const totalExact = useStore(store, (s) => s.totalExact);
-  const loading = useStore(store, (s) => s.status === 'loading' || s.searching || Object.keys(s.loadingPages).length > 0);
+  // Busy only while a new query (the first load, a search, a filter) is on its way. Pages fetched
+  // while scrolling are not shown here: their rows show placeholders, and a spinner mounted and
+  // torn down for every page made each page landing re-lay out and repaint the whole document
+  // and create and drop a composited layer for the spin animation: the dropped frames of a
+  // table's first scroll (bench/renderer/RESULTS.md).
+  const busy = useStore(store, (s) => s.status === 'loading' || s.searching);
   return (
     <div className="pool-toolbar">
       <div className="search">
@@ -85,10 +90,14 @@ export function PoolToolbar({ store, searchLabel = 'Search the pool' }: { store:
           </button>
         ))}
       </div>
-      <p className="pool-total" aria-live="polite" data-testid="pool-total">
-        {loading ? <Spinner /> : null}
-        {total === null ? '' : `${total.toLocaleString('en-US')}${totalExact ? '' : '+'} ${total === 1 && totalExact ? 'person' : 'people'}`}
-      </p>
+      <div className="pool-total">
+        {/* A fixed-size box outside the live region: the spinner coming and going neither moves the
+            total nor makes a screen reader announce the region again (the grid says aria-busy). */}
+        <span className="pool-busy">{busy ? <Spinner /> : null}</span>
+        <p aria-live="polite" data-testid="pool-total">
+          {total === null ? '' : `${total.toLocaleString('en-US')}${totalExact ? '' : '+'} ${total === 1 && totalExact ? 'person' : 'people'}`}
+        </p>
+      </div>
     </div>
   );
 }

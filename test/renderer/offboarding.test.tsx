@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App.js';
-import { PoolTable, ROW_HEIGHT } from '../../renderer/components/PoolTable.js';
+import { PoolTable, PoolToolbar, ROW_HEIGHT } from '../../renderer/components/PoolTable.js';
 import { createStores } from '../../renderer/stores/index.js';
 import { COUNT_UP_TO, createPoolStore } from '../../renderer/stores/pool.js';
 import { POOL_EMPTY_TEXT } from '../../renderer/screens/org/InviteUsersScreen.js';
@@ -38,7 +38,7 @@ describe('pool table', () => {
       top: row.style.transform,
     }));
   const scrollTo = (grid: HTMLElement, top: number) => {
-    Object.defineProperty(grid, 'scrollTop', { configurable: true, value: top });
+    Object.defineProperty(grid, 'scrollTop', { configurable: true, writable: true, value: top });
     fireEvent.scroll(grid);
   };
 
@@ -62,6 +62,46 @@ describe('pool table', () => {
       scrollTo(grid, index * ROW_HEIGHT);
       await vi.waitFor(() => expect(consistent()).toContain(index));
     }
+    vi.restoreAllMocks();
+  });
+
+  it('pages fetched while scrolling leave the toolbar alone: no spinner, no change to the announced total; a new search shows the spinner outside it', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    // Slow answers, so the test can look while a page or a search is on its way.
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000, (r) => (r.page > 1 || r.search ? 80 : 0)) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    await vi.waitFor(() => expect(pool.getState().totalExact).toBe(true));
+    render(
+      <>
+        <PoolToolbar store={pool} />
+        <PoolTable store={pool} label="Pool" />
+      </>,
+    );
+    const total = screen.getByTestId('pool-total');
+    expect(total.closest('[aria-live]')).toBe(total);
+    expect(total.textContent).toBe('100,000 people');
+    const spinner = () => document.querySelector('.pool-toolbar .spinner');
+    const announced: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => announced.push(...records));
+    observer.observe(total, { childList: true, subtree: true, characterData: true, attributes: true });
+
+    scrollTo(screen.getByRole('grid', { name: 'Pool' }), 3000 * ROW_HEIGHT);
+    await vi.waitFor(() => expect(Object.keys(pool.getState().loadingPages).length).toBeGreaterThan(0));
+    expect(document.querySelector('.pool-row-loading')).not.toBeNull();
+    expect(spinner()).toBeNull();
+    await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(3000));
+    await pause(0);
+    expect(announced).toEqual([]);
+
+    const searched = pool.getState().setSearch('12');
+    await vi.waitFor(() => expect(spinner()).not.toBeNull());
+    expect(total.contains(spinner())).toBe(false);
+    await searched;
+    await vi.waitFor(() => expect(spinner()).toBeNull());
+    expect(total.textContent).toBe('1 person');
+    observer.disconnect();
     vi.restoreAllMocks();
   });
 });
