@@ -18,7 +18,9 @@
  *        [--reps 5] [--out bench/renderer/RESULTS.md] [--json bench/renderer/results.json]
  *        [--only scroll] [--trace DIR]
  * `--only scroll` runs just the scroll measurement and prints it (RESULTS.md is left alone);
- * `--trace DIR` adds one traced scroll run per pool (Chromium trace files, self time per event).
+ * `--trace DIR` traces the first measured scroll run per pool (cold: its pages are fetched while it
+ * scrolls; the run's frames are counted with tracing on) and one extra run after the others (warm)
+ * (Chromium trace files, self time per event).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,7 +52,7 @@ const { values: opts } = parseArgs({
     headed: { type: 'boolean', default: false },
     /** `scroll`: only the scroll measurement (for iterating on the table); nothing else is timed. */
     only: { type: 'string' },
-    /** A folder: one Chromium trace (devtools.timeline) of the first measured scroll run per pool, and a summary of where the main thread's time went. */
+    /** A folder: Chromium traces (devtools.timeline) of the first measured scroll run per pool (cold) and of one more after the others (warm), and a summary of where the main thread's time went. */
     trace: { type: 'string' },
   },
 });
@@ -477,14 +479,14 @@ function selfTimes(events: TraceEvent[]): Map<string, Map<string, number>> {
   return out;
 }
 
-async function traceScroll(page: Page, rows: number, file: string): Promise<TraceSummary> {
+async function traceScroll(page: Page, rows: number, file: string): Promise<TraceSummary & { run: ScrollResult }> {
   const cdp = await page.context().newCDPSession(page);
   const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream as string)));
   await cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
     traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing', '__metadata'] },
   });
-  await scrollThrough(page, rows);
+  const run = await scrollThrough(page, rows);
   await cdp.send('Tracing.end');
   const stream = await done;
   let text = '';
@@ -524,6 +526,7 @@ async function traceScroll(page: Page, rows: number, file: string): Promise<Trac
     }
   }
   return {
+    run,
     file,
     mainBusyMs: Math.round(busy.get(main) ?? 0),
     mainTasksOver16: over16.get(main) ?? 0,
@@ -610,16 +613,29 @@ function prefixes(q: string): string[] {
   return out;
 }
 
-/** `--only scroll`: open the pool, then only the scroll runs (and the trace, with --trace). */
-async function measureScrollOnly(desktop: Desktop, connectionId: string, users: number): Promise<{ users: number; scroll: ScrollResult[]; trace: TraceSummary | null }> {
+/**
+ * `--only scroll`: open the pool, then only the scroll runs. With --trace, the first measured run
+ * (the cold one: the first scroll past the warm-up, its pages never fetched) is traced, and so is
+ * one more run after the others (warm: every page loaded, nothing fetched).
+ */
+async function measureScrollOnly(desktop: Desktop, connectionId: string, users: number): Promise<{ users: number; scroll: ScrollResult[]; traces: TraceSummary[] }> {
   const { page } = desktop;
   await timeToFirstRows(page, connectionId);
   log(`  pool of ${users}: scrolling`);
   const scroll: ScrollResult[] = [];
+  const traces: TraceSummary[] = [];
   await scrollThrough(page, Math.min(500, SCROLL_ROWS)); // warm-up
-  for (let i = 0; i < REPS; i++) scroll.push(await scrollThrough(page, SCROLL_ROWS));
-  const trace = TRACE_DIR ? await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}.json`)) : null;
-  return { users, scroll, trace };
+  for (let i = 0; i < REPS; i++) {
+    if (i === 0 && TRACE_DIR) {
+      const { run, ...cold } = await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}-cold.json`));
+      scroll.push(run);
+      traces.push(cold);
+    } else {
+      scroll.push(await scrollThrough(page, SCROLL_ROWS));
+    }
+  }
+  if (TRACE_DIR) traces.push(await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}-warm.json`)));
+  return { users, scroll, traces };
 }
 
 async function measurePool(desktop: Desktop, seeded: SeededPool, connectionId: string, users: number): Promise<PoolResults> {
@@ -723,7 +739,7 @@ async function main(): Promise<void> {
         const perHundred = r.scroll.map((s) => (100 * s.over16) / Math.max(1, s.frames));
         console.log(`\n${c.users} users: frames > 16.7 ms per 100, median ${median(perHundred).toFixed(1)} (runs: ${perHundred.map((v) => v.toFixed(1)).join(', ')})`);
         console.log(`  LoAF with > 16.7 ms of the page's own work per run: ${r.scroll.map((s) => s.loafOwnWork).join(', ')}; LoAF script / render ms: ${r.scroll.map((s) => `${s.loafScriptMs}/${s.loafRenderMs}`).join(', ')}`);
-        if (r.trace) console.log(`  trace ${r.trace.file}: main thread busy ${r.trace.mainBusyMs} ms, tasks > 16.7 ms: ${r.trace.mainTasksOver16}\n  main self ms: ${JSON.stringify(r.trace.mainSelfMs)}\n  other threads ms: ${JSON.stringify(r.trace.otherThreadsMs)}`);
+        for (const t of r.traces) console.log(`  trace ${t.file}: main thread busy ${t.mainBusyMs} ms, tasks > 16.7 ms: ${t.mainTasksOver16}\n  main self ms: ${JSON.stringify(t.mainSelfMs)}\n  other threads ms: ${JSON.stringify(t.otherThreadsMs)}`);
       }
       console.log(`\nPage console errors: ${desktop.consoleErrors.length ? desktop.consoleErrors.join('\n') : 'none'}`);
       return;
