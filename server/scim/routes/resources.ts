@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
-import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
+import { SCIM_CONTENT_TYPE, SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
 import { newId } from '../../domain/ids.js';
 import type { EventBus } from '../../domain/eventBus.js';
 import { runDomainTransaction } from '../../domain/transaction.js';
@@ -42,6 +42,7 @@ import { parseFilter } from '../filter/parse.js';
 import { compileFilter, filterDialectFor } from '../filter/compile.js';
 import { canonicalizeResource } from '../resource/canonicalize.js';
 import { renderGroup, renderUser } from '../resource/render.js';
+import { listResponseJson, renderResourceJson } from '../resource/renderJson.js';
 import { isAttributeReturned, projectAttributes } from '../resource/project.js';
 import { normalizePatchRequest } from '../patch/normalize.js';
 import { applyPatch, type MemberChange } from '../patch/apply.js';
@@ -59,6 +60,8 @@ interface ResourceKind {
   loadRelated(db: Db, ids: string[]): Promise<Map<string, MemberRef[]>>;
 
   render(row: ResourceRow, location: string, related: MemberRef[], baseUrl: string): Record<string, unknown>;
+  /** The same resource as `render` with no projection applied, as JSON text (renderJson.ts). */
+  renderJson(row: ResourceRow, location: string, related: MemberRef[], baseUrl: string): string;
   /** Whether writes are directory changes the org must react to (Users: deprovisioning, profiles). */
   affectsOrg: boolean;
 }
@@ -75,6 +78,8 @@ const userKind: ResourceKind = {
   affectsOrg: true,
   render: (row, location, related, baseUrl) =>
     renderUser(row.resource, { ...metaOf(row, location), groups: relatedRefs(related, baseUrl, '/Groups') }),
+  renderJson: (row, location, related, baseUrl) =>
+    renderResourceJson(userResourceType, row.resource, metaOf(row, location), { name: 'groups', list: relatedRefs(related, baseUrl, '/Groups') }),
 };
 
 const groupKind: ResourceKind = {
@@ -86,11 +91,16 @@ const groupKind: ResourceKind = {
   affectsOrg: false,
   render: (row, location, related, baseUrl) =>
     renderGroup(row.resource, { ...metaOf(row, location), members: relatedRefs(related, baseUrl, '/Users') }),
+  renderJson: (row, location, related, baseUrl) =>
+    renderResourceJson(groupResourceType, row.resource, metaOf(row, location), { name: 'members', list: relatedRefs(related, baseUrl, '/Users') }),
 };
 
 function metaOf(row: ResourceRow, location: string) {
   return { id: row.id, created: row.createdAt, lastModified: row.updatedAt, version: row.version, location };
 }
+
+/** No `attributes` / `excludedAttributes`: the resource is returned whole, and rendered straight to JSON text. */
+const asksNoProjection = (projection: ProjectionQuery) => projection.attributes === undefined && projection.excludedAttributes === undefined;
 
 interface RouteOptions {
   db: Store;
@@ -116,6 +126,12 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       return rows.map((row) =>
         projectAttributes(kind.resourceType, kind.render(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl), projection),
       );
+    }
+
+    /** `present` for requests without a projection: each resource as JSON text. */
+    async function presentJson(trx: Db, rows: ResourceRow[], baseUrl: string): Promise<string[]> {
+      const related = await kind.loadRelated(trx, rows.map((r) => r.id));
+      return rows.map((row) => kind.renderJson(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl));
     }
 
     async function applyMemberChanges(trx: Db, connectionId: string, groupId: string, changes: MemberChange[]): Promise<void> {
@@ -150,13 +166,17 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       return row;
     }
 
-    app.get(endpoint, async (request) => {
+    app.get(endpoint, async (request, reply) => {
       const query = request.query as RawQuery;
       const list = parseListQuery(query);
       const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
       const connectionId = request.scim.connection.id;
       return db.transaction().execute(async (trx) => {
         const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
+        if (asksNoProjection(list)) {
+          const resources = await presentJson(trx, page.rows, request.scim.baseUrl);
+          return reply.type(SCIM_CONTENT_TYPE).send(listResponseJson({ totalResults: page.total, startIndex: list.startIndex, resources }));
+        }
         const resources = await present(trx, page.rows, request.scim.baseUrl, list);
         return {
           schemas: [SCIM_LIST_RESPONSE],
@@ -168,14 +188,16 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       });
     });
 
-    app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+    app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
       if (kind.table === 'scim_users') {
         // The hot read: the user and its groups in one statement, without a transaction around it.
         const found = await findUserWithGroups(db, request.scim.connection.id, request.params.id);
         if (!found) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
         const { baseUrl } = request.scim;
         const projection = parseProjectionQuery(request.query as RawQuery);
-        return projectAttributes(kind.resourceType, kind.render(found.row, `${baseUrl}${endpoint}/${found.row.id}`, found.groups, baseUrl), projection);
+        const location = `${baseUrl}${endpoint}/${found.row.id}`;
+        if (asksNoProjection(projection)) return reply.type(SCIM_CONTENT_TYPE).send(kind.renderJson(found.row, location, found.groups, baseUrl));
+        return projectAttributes(kind.resourceType, kind.render(found.row, location, found.groups, baseUrl), projection);
       }
       return db.transaction().execute(async (trx) => {
         const row = await mustFind(trx, request.scim.connection.id, request.params.id);
