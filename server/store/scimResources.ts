@@ -9,6 +9,8 @@ import { emailOf, nameOf, searchTextOf } from '../domain/directoryPerson.js';
 import { changeStamp, isSqlite, UnchangedListMemo } from './unchangedListMemo.js';
 import type { MemberRef } from './groupMembers.js';
 import { PrecompiledQuery } from './precompiledQuery.js';
+import { isPostgresStore } from './postgres.js';
+import { listLivePostgres } from './postgresLivePage.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -215,6 +217,10 @@ export async function listResources(
   table: ResourceTable,
   input: { connectionId: string; where?: Expression<SqlBool>; offset: number; limit: number },
 ): Promise<{ total: number; rows: ResourceRow[] }> {
+  if (!input.where && isPostgresStore(db)) {
+    const page = await listLivePostgres(db, table, input.connectionId, input.offset, input.limit);
+    return { total: page.total, rows: page.rows.map(toRow) };
+  }
   // `deleted_at IS NULL` lets SQLite use the partial indexes over live rows (migration 005).
   let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId).where('r.deleted_at', 'is', null);
   if (input.where) base = base.where(input.where);

@@ -10,8 +10,8 @@
  * "Unchanged" is exact, not a time-to-live: the memo is stamped with SQLite's `total_changes()`
  * (every row this connection inserted, updated or deleted, in any table) and `data_version`
  * (which moves when another connection, such as the CLI, commits). Any write anywhere drops it,
- * so every answer is the one COUNT and OFFSET would have given. PostgreSQL, shared by several
- * instances, has no such cheap stamp; it always counts.
+ * so every answer is the one COUNT and OFFSET would have given. On PostgreSQL the stamp is the
+ * snapshot the list's statement read under (`postgresLivePage.ts`).
  */
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
 
@@ -48,6 +48,11 @@ export class UnchangedListMemo {
     private readonly key: string,
     private readonly stamp: string,
   ) {}
+
+  /** The stamp of what is remembered for `key`, for a database that learns its stamp only with the answer (PostgreSQL). */
+  static stampOf(key: string): string | undefined {
+    return memos.get(key)?.stamp;
+  }
 
   private current(): Memo | undefined {
     const memo = memos.get(this.key);
