@@ -11,6 +11,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { findPostgresBin, onMaintenanceDatabase, startPostgresCluster, type PostgresCluster } from '../../test/support/postgresCluster.js';
 import { isPostgresUrl } from '../../server/store/postgres.js';
+import { procCpuSeconds } from './serverProcess.js';
 
 export interface PostgresDatabases {
   /** Where the databases live, for the report (never with a password). */
@@ -19,6 +20,11 @@ export interface PostgresDatabases {
   close(): Promise<void>;
   /** On an interrupted run: stops and removes the cluster this run started, at once. */
   abort(): void;
+  /**
+   * CPU seconds the cluster's processes have used so far (NaN for DATABASE_URL's server): it
+   * shares the backend's core, so its work per request is part of what each request costs.
+   */
+  cpuSeconds(): number;
 }
 
 /** Whether a PostgreSQL run is possible here: DATABASE_URL, or PostgreSQL's binaries to start a cluster. */
@@ -26,9 +32,19 @@ export function postgresAvailable(): boolean {
   return isPostgresUrl(process.env.DATABASE_URL) || findPostgresBin() !== undefined;
 }
 
-async function pinCluster(adminUrl: string, core: number): Promise<void> {
+async function postmasterPidOf(adminUrl: string): Promise<string> {
   const dataDirectory = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory);
-  const postmasterPid = fs.readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+  return fs.readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+}
+
+/** The postmaster and its children now (backends come and go with the server's pool). */
+function clusterCpuSeconds(postmasterPid: string): number {
+  const children = spawnSync('pgrep', ['-P', postmasterPid], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  return [postmasterPid, ...children].reduce((sum, pid) => sum + (procCpuSeconds(Number(pid)) || 0), 0);
+}
+
+async function pinCluster(adminUrl: string, core: number): Promise<void> {
+  const postmasterPid = await postmasterPidOf(adminUrl);
   // -a: the postmaster and every process it already started; backends forked later inherit the mask.
   spawnSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), postmasterPid], { stdio: 'ignore' });
   const children = spawnSync('pgrep', ['-P', postmasterPid], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -39,6 +55,7 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
   let cluster: PostgresCluster | undefined;
   let adminUrl: string;
   let description: string;
+  let postmasterPid: string | undefined;
   const given = process.env.DATABASE_URL;
   if (isPostgresUrl(given)) {
     adminUrl = given;
@@ -48,6 +65,7 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
     cluster = await startPostgresCluster({ fsync: true });
     adminUrl = cluster.urlFor('postgres');
     await pinCluster(adminUrl, core);
+    postmasterPid = await postmasterPidOf(adminUrl);
     const version = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
     description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 64 MB), pinned to the server's core`;
   }
@@ -68,6 +86,7 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
     abort() {
       cluster?.destroy();
     },
+    cpuSeconds: () => (postmasterPid === undefined ? NaN : clusterCpuSeconds(postmasterPid)),
     async close() {
       try {
         for (const name of created) await onMaintenanceDatabase(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

@@ -40,7 +40,7 @@ function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function procCpuSeconds(pid: number): number {
+export function procCpuSeconds(pid: number): number {
   try {
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
