@@ -18,9 +18,9 @@
  *        [--reps 5] [--out bench/renderer/RESULTS.md] [--json bench/renderer/results.json]
  *        [--only scroll] [--trace DIR]
  * `--only scroll` runs just the scroll measurement and prints it (RESULTS.md is left alone);
- * `--trace DIR` traces the first measured scroll run per pool (cold: its pages are fetched while it
- * scrolls; the run's frames are counted with tracing on) and one extra run after the others (warm)
- * (Chromium trace files, self time per event).
+ * `--trace DIR` traces, per pool, the warm-up scroll (the table's very first), the first measured
+ * scroll run (cold: its pages are fetched while it scrolls; its frames are counted with tracing on)
+ * and one extra run after the others (warm) (Chromium trace files, self time per event).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -73,6 +73,8 @@ const poolHash = (connectionId: string) => `#/my-org/sso/pool/${encodeURICompone
 const HOME_HASH = '#/';
 /** A rendered data row of the pool table (not the header, not a placeholder still loading). */
 const ROW_SELECTOR = '[data-testid="pool-grid"] [role="row"][data-entry]';
+/** A body row whose page has not arrived yet (the header row is row 1). */
+const PLACEHOLDER_ROW_SELECTOR = '[data-testid="pool-grid"] [role="row"]:not([data-entry]):not([aria-rowindex="1"])';
 const SEARCH_LABEL = /Search/i;
 
 // ---- Statistics ---------------------------------------------------------------------------
@@ -358,6 +360,8 @@ interface ScrollResult {
   loafOwnWork: number;
   rowsScrolled: number;
   blankSamples: number;
+  /** Samples in which a placeholder row (its page not loaded yet) was on screen. */
+  placeholderSamples: number;
   samples: number;
   ms: number;
 }
@@ -384,21 +388,26 @@ async function scrollThrough(page: Page, rows: number): Promise<ScrollResult> {
   await page.evaluate(() => (window as unknown as { __benchFrames: { start(): void } }).__benchFrames.start());
   const started = Date.now();
   let blankSamples = 0;
+  let placeholderSamples = 0;
   let samples = 0;
   // A fast trackpad/wheel fling: 600 px per wheel event (~15 rows), one event per frame or so.
   for (;;) {
     await page.mouse.wheel(0, 600);
-    const state = await page.evaluate((sel) => {
-      const scroller = document.querySelector('[data-bench-scroller]') as HTMLElement;
-      const view = scroller.getBoundingClientRect();
-      const visible = [...document.querySelectorAll(sel)].filter((r) => {
-        const b = r.getBoundingClientRect();
-        return b.bottom > view.top && b.top < view.bottom;
-      }).length;
-      return { top: scroller.scrollTop, visible };
-    }, ROW_SELECTOR);
+    const state = await page.evaluate(
+      ({ sel, placeholderSel }) => {
+        const scroller = document.querySelector('[data-bench-scroller]') as HTMLElement;
+        const view = scroller.getBoundingClientRect();
+        const onScreen = (r: Element) => {
+          const b = r.getBoundingClientRect();
+          return b.bottom > view.top && b.top < view.bottom;
+        };
+        return { top: scroller.scrollTop, visible: [...document.querySelectorAll(sel)].filter(onScreen).length, placeholders: [...document.querySelectorAll(placeholderSel)].filter(onScreen).length };
+      },
+      { sel: ROW_SELECTOR, placeholderSel: PLACEHOLDER_ROW_SELECTOR },
+    );
     samples++;
     if (state.visible === 0) blankSamples++;
+    if (state.placeholders > 0) placeholderSamples++;
     if (state.top >= target - 1 || Date.now() - started > 60_000) break;
   }
   await page.waitForTimeout(300);
@@ -422,6 +431,7 @@ async function scrollThrough(page: Page, rows: number): Promise<ScrollResult> {
     loafOwnWork: loaf.filter((e) => e.scriptMs + e.renderMs > 16.7).length,
     rowsScrolled: Math.round(top / geometry.rowHeight),
     blankSamples,
+    placeholderSamples,
     samples,
     ms,
   };
@@ -618,17 +628,19 @@ function prefixes(q: string): string[] {
  * (the cold one: the first scroll past the warm-up, its pages never fetched) is traced, and so is
  * one more run after the others (warm: every page loaded, nothing fetched).
  */
-async function measureScrollOnly(desktop: Desktop, connectionId: string, users: number): Promise<{ users: number; scroll: ScrollResult[]; traces: TraceSummary[] }> {
+async function measureScrollOnly(desktop: Desktop, connectionId: string, users: number): Promise<{ users: number; scroll: ScrollResult[]; traces: (TraceSummary & { run: ScrollResult })[] }> {
   const { page } = desktop;
   await timeToFirstRows(page, connectionId);
   log(`  pool of ${users}: scrolling`);
   const scroll: ScrollResult[] = [];
-  const traces: TraceSummary[] = [];
-  await scrollThrough(page, Math.min(500, SCROLL_ROWS)); // warm-up
+  const traces: (TraceSummary & { run: ScrollResult })[] = [];
+  // Warm-up: the first scroll of the freshly opened table (traced too: first layers, raster, fonts).
+  if (TRACE_DIR) traces.push(await traceScroll(page, Math.min(500, SCROLL_ROWS), path.join(TRACE_DIR, `scroll-${users}-first.json`)));
+  else await scrollThrough(page, Math.min(500, SCROLL_ROWS));
   for (let i = 0; i < REPS; i++) {
     if (i === 0 && TRACE_DIR) {
-      const { run, ...cold } = await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}-cold.json`));
-      scroll.push(run);
+      const cold = await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}-cold.json`));
+      scroll.push(cold.run);
       traces.push(cold);
     } else {
       scroll.push(await scrollThrough(page, SCROLL_ROWS));
@@ -738,8 +750,9 @@ async function main(): Promise<void> {
         const r = await measureScrollOnly(desktop, c.connectionId, c.users);
         const perHundred = r.scroll.map((s) => (100 * s.over16) / Math.max(1, s.frames));
         console.log(`\n${c.users} users: frames > 16.7 ms per 100, median ${median(perHundred).toFixed(1)} (runs: ${perHundred.map((v) => v.toFixed(1)).join(', ')})`);
+        console.log(`  samples with a placeholder row on screen: ${r.scroll.map((s) => `${s.placeholderSamples}/${s.samples}`).join(', ')}`);
         console.log(`  LoAF with > 16.7 ms of the page's own work per run: ${r.scroll.map((s) => s.loafOwnWork).join(', ')}; LoAF script / render ms: ${r.scroll.map((s) => `${s.loafScriptMs}/${s.loafRenderMs}`).join(', ')}`);
-        for (const t of r.traces) console.log(`  trace ${t.file}: main thread busy ${t.mainBusyMs} ms, tasks > 16.7 ms: ${t.mainTasksOver16}\n  main self ms: ${JSON.stringify(t.mainSelfMs)}\n  other threads ms: ${JSON.stringify(t.otherThreadsMs)}`);
+        for (const t of r.traces) console.log(`  trace ${t.file} (${t.run.over16} of ${t.run.frames} frames > 16.7 ms): main thread busy ${t.mainBusyMs} ms, tasks > 16.7 ms: ${t.mainTasksOver16}\n  main self ms: ${JSON.stringify(t.mainSelfMs)}\n  other threads ms: ${JSON.stringify(t.otherThreadsMs)}`);
       }
       console.log(`\nPage console errors: ${desktop.consoleErrors.length ? desktop.consoleErrors.join('\n') : 'none'}`);
       return;
@@ -886,9 +899,9 @@ ${keystrokeTable(large)}
 
 ## Scroll runs (${large.users.toLocaleString('en')}-user pool)
 
-| run | frames | > 16.7 ms | > 33.3 ms | LoAF | of which > 16.7 ms of the page's own script + rendering | longest LoAF | LoAF script / render ms | rows scrolled | samples with no row visible | ms |
-|---|---|---|---|---|---|---|---|---|---|---|
-${large.scroll.map((s, i) => `| ${i + 1} | ${s.frames} | ${s.over16} | ${s.over33} | ${s.loaf} | ${s.loafOwnWork} | ${ms(s.loafMaxMs)} | ${s.loafScriptMs} / ${s.loafRenderMs} | ${s.rowsScrolled} | ${s.blankSamples}/${s.samples} | ${s.ms} |`).join('\n')}
+| run | frames | > 16.7 ms | > 33.3 ms | LoAF | of which > 16.7 ms of the page's own script + rendering | longest LoAF | LoAF script / render ms | rows scrolled | samples with no row visible | samples with a placeholder row | ms |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+${large.scroll.map((s, i) => `| ${i + 1} | ${s.frames} | ${s.over16} | ${s.over33} | ${s.loaf} | ${s.loafOwnWork} | ${ms(s.loafMaxMs)} | ${s.loafScriptMs} / ${s.loafRenderMs} | ${s.rowsScrolled} | ${s.blankSamples}/${s.samples} | ${s.placeholderSamples}/${s.samples} | ${s.ms} |`).join('\n')}
 
 Longest frames' top scripts (100k): ${large.scroll.flatMap((s) => s.loafLongest.map((l) => `${Math.round(l.duration)} ms (script ${Math.round(l.scriptMs)}, render ${Math.round(l.renderMs)}${l.topScript ? `: ${l.topScript}` : ''})`)).slice(0, 6).join('; ') || 'none'}.
 
