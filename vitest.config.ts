@@ -11,6 +11,7 @@ const NOT_ON_POSTGRES = [
   'test/integration/main-*.test.ts', // the desktop main process and its bundled (SQLite) backend
   'test/integration/utility-process-backend.test.ts', // the bundled backend in a utility process, on SQLite
   'test/integration/npm-start.test.ts', // the desktop launcher
+  'test/integration/sqlite-group-commit.test.ts', // SQLite's group commit; PostgreSQL commits each transaction itself
 ];
 // Outside CI a machine without PostgreSQL skips the project with the reason in the test name;
 // with CI=true the global setup fails instead, so a missing PostgreSQL cannot go unnoticed.

@@ -8,11 +8,12 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, type Dialect } from 'kysely';
+import { CompiledQuery, Migrator, SqliteDialect, type Dialect, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { cachePreparedStatements } from './statementCache.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStoreOptions } from './postgres.js';
+import { GroupCommitKysely, type SqliteConnectionState } from './sqliteGroupCommit.js';
 
 export type Store = Kysely<Database>;
 
@@ -22,21 +23,38 @@ export const DATABASE_FILE_NAME = 'scim-directory-sync.sqlite';
  * Kysely's SQLite dialect, with every transaction started as BEGIN IMMEDIATE. A deferred
  * transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT when another
  * process (the CLI next to `serve`) committed in between; an immediate one takes the write lock
- * up front and waits for it (busy_timeout) instead.
+ * up front and waits for it (busy_timeout) instead. It also counts the queries waiting for the
+ * connection, which the group commit (sqliteGroupCommit.ts) lets go first, and rolls back only a
+ * transaction that SQLite has not already ended by itself.
  */
-function immediateTransactionDialect(inner: SqliteDialect): Dialect {
-  return {
+function immediateTransactionDialect(inner: SqliteDialect, sqlite: SqliteDatabase.Database): { dialect: Dialect; connection: SqliteConnectionState } {
+  let waiting = 0;
+  const dialect: Dialect = {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createIntrospector: (db) => inner.createIntrospector(db),
     createDriver: () => {
       const driver = inner.createDriver();
+      const acquire = driver.acquireConnection.bind(driver);
+      const rollback = driver.rollbackTransaction.bind(driver);
+      driver.acquireConnection = async () => {
+        waiting++;
+        try {
+          return await acquire();
+        } finally {
+          waiting--;
+        }
+      };
       driver.beginTransaction = async (connection) => {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      };
+      driver.rollbackTransaction = async (connection) => {
+        if (sqlite.inTransaction) await rollback(connection);
       };
       return driver;
     },
   };
+  return { dialect, connection: { waitingQueries: () => waiting, inTransaction: () => sqlite.inTransaction } };
 }
 
 export function openSqliteStore(file: string): Store {
@@ -47,7 +65,9 @@ export function openSqliteStore(file: string): Store {
   sqlite.pragma('foreign_keys = ON');
   // The CLI and the server share the file; a writer waits for the other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: immediateTransactionDialect(new SqliteDialect({ database: cachePreparedStatements(sqlite) })) });
+  const { dialect, connection } = immediateTransactionDialect(new SqliteDialect({ database: cachePreparedStatements(sqlite) }), sqlite);
+  // Transactions share commits (sqliteGroupCommit.ts); the answers still wait for theirs.
+  return new GroupCommitKysely<Database>({ dialect }, connection);
 }
 
 export function storeFileIn(dataDir: string): string {
