@@ -67,6 +67,27 @@ describe('SCIM list paging', () => {
     expect(await page(21)).toEqual({ total: 25, ids: ids.slice(20) });
   });
 
+  it('writes that add or remove no user (a PATCH, a group, the request log) leave pages exact and show the new content', async () => {
+    await page(1);
+    await page(11);
+    const patched = await client.patch(`/Users/${ids[12]}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed Between Pages' }],
+    });
+    expect(patched.status).toBe(200);
+    const group = await client.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Between pages' });
+    expect(group.status).toBe(201);
+    // The request log is written every 250 ms; wait for a flush between the pages.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const response = await client.get('/Users?startIndex=11&count=10');
+    expect(response.body.totalResults).toBe(ids.length);
+    expect((response.body.Resources as { id: string }[]).map((r) => r.id)).toEqual(ids.slice(10, 20));
+    expect(response.body.Resources[2].displayName).toBe('Renamed Between Pages');
+    expect(await page(21)).toEqual({ total: ids.length, ids: ids.slice(20) });
+    expect((await client.request('DELETE', `/Groups/${group.body.id}`)).status).toBe(204);
+    expect(await page(11)).toEqual({ total: ids.length, ids: ids.slice(10, 20) });
+  });
+
   it('a change committed by another process (another connection to the file) is seen by the next page', async () => {
     await page(1);
     await page(11);
