@@ -11,6 +11,7 @@
 import pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, type QueryExecutorProvider, type TransactionBuilder } from 'kysely';
 import type { Database } from './schema.js';
+import { NamedStatementClient } from './postgresNamedStatements.js';
 
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -89,6 +90,8 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     connectionString: url,
     max: options.poolSize ?? 10,
     types,
+    // Repeated statements as named prepared statements: parsed and planned once per connection.
+    Client: NamedStatementClient,
     // While the database is unreachable a request fails within seconds (503) instead of queueing forever.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
