@@ -25,6 +25,12 @@ export interface PostgresDatabases {
    * shares the backend's core, so its work per request is part of what each request costs.
    */
   cpuSeconds(): number;
+  /**
+   * VACUUM (ANALYZE) of a freshly seeded database: what autovacuum does within a minute or two of
+   * a bulk load (visibility map, statistics, the trigram GIN index's pending list). Without it that
+   * catch-up runs in the middle of the first measurements, on the server's core.
+   */
+  settle(databaseUrl: string): Promise<void>;
 }
 
 /** Whether a PostgreSQL run is possible here: DATABASE_URL, or PostgreSQL's binaries to start a cluster. */
@@ -86,6 +92,7 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
     abort() {
       cluster?.destroy();
     },
+    settle: (databaseUrl) => onMaintenanceDatabase(databaseUrl, async (client) => void (await client.query('VACUUM (ANALYZE)'))),
     cpuSeconds: () => (postmasterPid === undefined ? NaN : clusterCpuSeconds(postmasterPid)),
     async close() {
       try {

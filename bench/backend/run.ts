@@ -117,6 +117,7 @@ async function prepareStore(postgres: PostgresDatabases | undefined, dataDir: st
   const store = await openStore(dataDir, databaseUrl);
   try {
     const org = await seedOrg(store, connections, 'http://127.0.0.1');
+    if (postgres && databaseUrl) await postgres.settle(databaseUrl);
     return { dataDir, env: databaseUrl ? { DATABASE_URL: databaseUrl } : {}, seeded: org.connections, seedSeconds: org.seedSeconds };
   } finally {
     await store.destroy();
