@@ -1,0 +1,101 @@
+/**
+ * The pool's org-status filters. "Member" and "Invited" are narrowed to the users the org's members
+ * and invites point at before the status is worked out (server/domain/pool.ts), so these cases pin
+ * down that the narrowing never changes the answer: links from another org, to another
+ * connection's user, removed members, expired invites, a member who also has a pending invite, a
+ * member the directory deactivated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { ScimClient } from '../support/scimClient.js';
+import { listPool } from '../../server/domain/pool.js';
+import type { PoolStatus } from '../../shared/api/pool.js';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const NOW = '2026-06-01T12:00:00.000Z';
+const LATER = '2026-06-08T12:00:00.000Z';
+const EARLIER = '2026-05-25T12:00:00.000Z';
+
+let server: TestServer;
+let orgId: string;
+let connectionId: string;
+/** userName → SCIM id, in provisioning order. */
+const users = new Map<string, string>();
+let linkCount = 0;
+
+const orgOf = async (id: string) => (await server.db.selectFrom('scim_connections').select('org_id').where('id', '=', id).executeTakeFirstOrThrow()).org_id;
+
+async function member(org: string, scimUserId: string, status: 'active' | 'removed'): Promise<void> {
+  const n = ++linkCount;
+  await sql`insert into members (id, org_id, email, email_lower, display_name, role, status, scim_user_id, created_at, updated_at)
+    values (${`member-${n}`}, ${org}, ${`m${n}@status.example`}, ${`m${n}@status.example`}, ${`Member ${n}`}, 'member', ${status}, ${scimUserId}, ${EARLIER}, ${EARLIER})`.execute(server.db);
+}
+
+async function invite(org: string, scimUserId: string, expiresAt: string): Promise<void> {
+  const n = ++linkCount;
+  await sql`insert into invites (id, org_id, email, email_lower, display_name, role, scim_user_id, code_hash, created_at, expires_at, status)
+    values (${`invite-${n}`}, ${org}, ${`i${n}@status.example`}, ${`i${n}@status.example`}, ${`Invitee ${n}`}, 'member', ${scimUserId}, ${`hash-${n}`}, ${EARLIER}, ${expiresAt}, 'pending')`.execute(server.db);
+}
+
+const filtered = async (status: PoolStatus, pageSize = 50) => {
+  const page = await listPool(server.db, orgId, connectionId, { status, page: 1, pageSize, countUpTo: 1000 }, NOW);
+  return { userNames: page.items.map((e) => e.userName), total: page.total, statuses: [...new Set(page.items.map((e) => e.status))] };
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const connection = await server.createConnection({ org: 'Status Org' });
+  connectionId = connection.connectionId;
+  orgId = await orgOf(connectionId);
+  const scim = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret });
+  for (let i = 0; i < 8; i++) {
+    const userName = `u${i}@status.example`;
+    const created = await scim.post('/Users', { schemas: [USER], userName, name: { givenName: 'User', familyName: `${i}` }, active: i !== 6 });
+    expect(created.status).toBe(201);
+    users.set(userName, created.body.id);
+  }
+  const id = (i: number) => users.get(`u${i}@status.example`)!;
+  const otherOrg = await orgOf((await server.createConnection({ org: 'Other Org' })).connectionId);
+  const sameOrgConnection = await server.createConnection({ org: 'Status Org' });
+  const elsewhere = await new ScimClient(sameOrgConnection.endpointBaseUrl, { secret: sameOrgConnection.authenticationSecret }).post('/Users', {
+    schemas: [USER],
+    userName: 'elsewhere@status.example',
+  });
+  expect(elsewhere.status).toBe(201);
+
+  await member(orgId, id(0), 'active'); // member
+  await invite(orgId, id(1), LATER); // invited
+  await invite(orgId, id(2), EARLIER); // expired invite: available
+  await member(otherOrg, id(3), 'active'); // another org's member: available here
+  await invite(otherOrg, id(3), LATER); // and another org's invite
+  await member(orgId, id(4), 'removed'); // removed member: available
+  await member(orgId, id(5), 'active'); // member, also invited: member
+  await invite(orgId, id(5), LATER);
+  await member(orgId, id(6), 'active'); // deactivated in the directory: deactivated
+  await member(orgId, elsewhere.body.id as string, 'active'); // another connection's user: not in this pool
+  await invite(orgId, elsewhere.body.id as string, LATER);
+});
+afterAll(async () => server.close());
+
+describe('pool status filters', () => {
+  it('Member: the org’s active members linked to this connection’s active users, in provisioning order', async () => {
+    expect(await filtered('member')).toEqual({ userNames: ['u0@status.example', 'u5@status.example'], total: 2, statuses: ['member'] });
+  });
+
+  it('Invited: pending, unexpired invites of this org, not people who are members already', async () => {
+    expect(await filtered('invited')).toEqual({ userNames: ['u1@status.example'], total: 1, statuses: ['invited'] });
+  });
+
+  it('Available and Deactivated: everyone else, each exactly once', async () => {
+    expect(await filtered('available')).toEqual({ userNames: ['u2@status.example', 'u3@status.example', 'u4@status.example', 'u7@status.example'], total: 4, statuses: ['available'] });
+    expect(await filtered('deactivated')).toEqual({ userNames: ['u6@status.example'], total: 1, statuses: ['deactivated'] });
+  });
+
+  it('pages of a filter follow each other with no gap or repeat, and count exactly', async () => {
+    const second = await listPool(server.db, orgId, connectionId, { status: 'member', page: 2, pageSize: 1, countUpTo: 1 }, NOW);
+    expect(second.items.map((e) => e.userName)).toEqual(['u5@status.example']);
+    const exact = await listPool(server.db, orgId, connectionId, { status: 'member', page: 1, pageSize: 1 }, NOW);
+    expect({ total: exact.total, totalExact: exact.totalExact }).toEqual({ total: 2, totalExact: true });
+  });
+});
