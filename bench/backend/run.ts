@@ -21,6 +21,7 @@ import { REPO_ROOT } from '../../test/support/cliProcess.js';
 import { runLoad, type Step } from './loadGenerator.js';
 import { killStartedProcesses, pinSelf, startBareServer, startScimServer, type RunningProcess, type ServerKind } from './serverProcess.js';
 import { seedOrg, type ConnectionSeed, type SeededConnection } from './seedDirectory.js';
+import { BACKEND_NODE_FLAGS } from '../../shared/backendRuntime.js';
 import { WORKLOADS, workloadNamed, type Workload } from './workloads/index.js';
 import type { Target } from './workloads/workload.js';
 import {
@@ -137,7 +138,8 @@ async function measureWorkload(
   names: { main: string; warmup: string },
 ): Promise<WorkloadResult> {
   const cpuProfileDir = opts['cpu-prof'] ? path.resolve(String(opts['cpu-prof']), `${db}-${size}-${workload.name}`) : undefined;
-  const nodeFlags = opts['server-node-flags'] ? String(opts['server-node-flags']).split(/\s+/).filter(Boolean) : [];
+  // Given: these flags instead of the launchers' BACKEND_NODE_FLAGS ("none" for Node's defaults).
+  const nodeFlags = opts['server-node-flags'] === undefined ? BACKEND_NODE_FLAGS : String(opts['server-node-flags']).split(/\s+/).filter((flag) => flag && flag !== 'none');
   const server = await startScimServer({ kind: SERVER_KIND, dataDir: store.dataDir, core: SERVER_CORE, env: store.env, nodeFlags, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
   try {
     const warm = workload.create(targetOf(server, store.seeded[names.warmup]!), { seconds: WARMUP_SECONDS, users: WARMUP_SYNC_USERS });
@@ -155,7 +157,7 @@ async function measureWorkload(
       size,
       workload: workload.name,
       date: new Date().toISOString(),
-      server: SERVER_KIND === 'tsx' ? 'node --import tsx server/cli.ts serve (npm run server -- serve)' : 'node out/server/cli.js serve (the bundled backend)',
+      server: `node ${nodeFlags.join(' ')} ${SERVER_KIND === 'tsx' ? '--import tsx server/cli.ts serve (npm run server -- serve)' : 'out/server/cli.js serve (the bundled backend)'}`.replace(/ +/g, ' '),
       clients: CLIENTS,
       load,
       users: run.users(),

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BACKEND_ENVIRONMENT, BACKEND_NODE_FLAGS } from '../../shared/backendRuntime.js';
 import { freePort, REPO_ROOT, waitForHealthy } from '../../test/support/cliProcess.js';
 
 /**
@@ -127,8 +128,8 @@ export interface ScimServerOptions {
   env?: Record<string, string>;
   /** Writes a V8 CPU profile (`--cpu-prof`) into this folder when the server stops. */
   cpuProfileDir?: string;
-  /** Extra node flags for the server (experiments: `--max-semi-space-size=4`). */
-  nodeFlags?: string[];
+  /** Node flags for the server (default: BACKEND_NODE_FLAGS, as every launcher of the backend passes them). */
+  nodeFlags?: readonly string[];
 }
 
 export const BUNDLE_PATH = path.join(REPO_ROOT, 'out', 'server', 'cli.js');
@@ -137,10 +138,10 @@ export async function startScimServer(options: ScimServerOptions): Promise<Runni
   const port = await freePort();
   const entry = options.kind === 'bundle' ? [BUNDLE_PATH] : ['--import', 'tsx', path.join('server', 'cli.ts')];
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const args = [...(options.nodeFlags ?? []), ...profile, ...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
+  const args = [...(options.nodeFlags ?? BACKEND_NODE_FLAGS), ...profile, ...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
   const logFile = path.join(options.dataDir, 'serve.log');
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const child = spawnPinned(options.core, args, cleanEnv(options.env ?? {}), logFile);
+  const child = spawnPinned(options.core, args, cleanEnv({ ...BACKEND_ENVIRONMENT, ...options.env }), logFile);
   const origin = `http://127.0.0.1:${port}`;
   let alive = true;
   child.once('exit', () => (alive = false));

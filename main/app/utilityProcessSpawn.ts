@@ -5,8 +5,8 @@
  * without that fuse (its `process.argv` is `[execPath, entry, ...args]`, as under Node).
  *
  * `createUtilityProcessSpawn(utilityProcess.fork)` returns a function with the shape of
- * `child_process.spawn` as the bundled backend uses it (the command is ignored; `args[0]` is the JS
- * entry), answering an object with the `ChildProcess` members the backend reads: `pid`,
+ * `child_process.spawn` as the bundled backend uses it (the command is ignored; leading
+ * `--name=value` Node flags become execArgv, the next argument is the JS entry), answering an object with the `ChildProcess` members the backend reads: `pid`,
  * `exitCode`, `signalCode`, `stdout`, `stderr`, `kill`, and the `spawn`, `exit` and `close` events.
  * This file does not import electron itself, so it is unit tested with a stand-in for `fork`.
  */
@@ -29,7 +29,7 @@ export interface UtilityProcessLike {
 export type UtilityFork = (
   modulePath: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; stdio: 'pipe'; serviceName: string },
+  options: { cwd?: string; env?: Record<string, string>; execArgv?: string[]; stdio: 'pipe'; serviceName: string },
 ) => UtilityProcessLike;
 
 function streamEnded(stream: Readable | null): Promise<void> {
@@ -43,13 +43,18 @@ function streamEnded(stream: Readable | null): Promise<void> {
 
 export function createUtilityProcessSpawn(fork: UtilityFork, serviceName = 'SCIM Directory Sync backend'): SpawnLike {
   return (_command, args, options) => {
-    const [entry, ...rest] = args;
-    if (!entry) throw new Error('utilityProcess spawn: the JS entry (args[0]) is missing');
+    // Leading `--name=value` arguments are Node flags (as on a node command line); a utility
+    // process takes them as execArgv, and the first other argument is the JS entry.
+    const firstOther = args.findIndex((arg) => !arg.startsWith('-'));
+    const execArgv = args.slice(0, firstOther === -1 ? args.length : firstOther);
+    const [entry, ...rest] = args.slice(execArgv.length);
+    if (!entry) throw new Error('utilityProcess spawn: the JS entry (the first argument after the Node flags) is missing');
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
     const child = fork(entry, rest, {
       ...(typeof options.cwd === 'string' ? { cwd: options.cwd } : {}),
       env,
+      ...(execArgv.length > 0 ? { execArgv } : {}),
       stdio: 'pipe',
       serviceName,
     });

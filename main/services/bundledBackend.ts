@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { BACKEND_ENVIRONMENT, BACKEND_NODE_FLAGS } from '../../shared/backendRuntime.js';
 import { BackendCliError } from './errors.js';
 import { silentLogger, type Logger } from './deps.js';
 
@@ -52,6 +53,8 @@ export interface BundledBackendOptions {
   command?: string;
   /** Arguments before the CLI's own (default: `--import tsx <entry>` for a .ts entry, else `<entry>`). */
   entryArgs?: string[];
+  /** Node/V8 flags for the long-running `serve` process (default: BACKEND_NODE_FLAGS, its memory settings). */
+  nodeFlags?: readonly string[];
   cwd?: string;
   /** Starts a process (default `child_process.spawn`); the packaged app passes an Electron utility-process adapter. */
   spawnProcess?: (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
@@ -169,6 +172,7 @@ export function createBundledBackend(options: BundledBackendOptions): BundledBac
   const maxRestartAttempts = options.maxRestartAttempts ?? 8;
   const listeners = new Set<BackendStatusListener>();
   const spawnProcess = options.spawnProcess ?? spawn;
+  const nodeFlags = options.nodeFlags ?? BACKEND_NODE_FLAGS;
 
   let publicUrl = options.publicUrl ?? null;
   let port = options.port;
@@ -198,7 +202,7 @@ export function createBundledBackend(options: BundledBackendOptions): BundledBac
   function childEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of CLI_ENV_KEYS) delete env[key];
-    return { ...env, ...options.env };
+    return { ...env, ...BACKEND_ENVIRONMENT, ...options.env };
   }
 
   async function choosePort(): Promise<number> {
@@ -210,7 +214,8 @@ export function createBundledBackend(options: BundledBackendOptions): BundledBac
     expectingExit = false;
     const chosen = await choosePort();
     port = chosen;
-    const args = [...entryArgs, 'serve', '--host', HOST, '--port', String(chosen), '--data-dir', options.dataDir];
+    // Node flags lead the arguments, as on a node command line; the utility-process adapter moves them to execArgv.
+    const args = [...nodeFlags, ...entryArgs, 'serve', '--host', HOST, '--port', String(chosen), '--data-dir', options.dataDir];
     if (publicUrl) args.push('--public-url', publicUrl);
     const tail = new OutputTail((line) => logger.info('backend', { line }));
     const process_ = spawnProcess(command, args, { cwd: options.cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });

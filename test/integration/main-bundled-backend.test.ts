@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHealth, createBundledBackend, type BackendStatus, type BundledBackend } from '../../main/services/bundledBackend.js';
+import { BACKEND_ENVIRONMENT, BACKEND_NODE_FLAGS } from '../../shared/backendRuntime.js';
 import { BackendCliError } from '../../main/services/errors.js';
 import { createMainServices, type MainServices } from '../../main/services/ipcHandlers.js';
 import type { PushMessage } from '../../shared/ipc.js';
@@ -69,6 +70,14 @@ describe('bundled backend', () => {
     expect(await checkHealth(first)).toBe(true);
     expect(statuses.map((s) => s.status)).toEqual(['starting', 'ready']);
     expect(pushed).toEqual([{ kind: 'backend', status: 'starting' }, { kind: 'backend', status: 'ready' }]);
+  });
+
+  it('runs the backend with its memory settings (Node flags before the entry, the malloc arena limit)', () => {
+    const pid = backend.pid()!;
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, 1 + BACKEND_NODE_FLAGS.length)).toEqual([...BACKEND_NODE_FLAGS]);
+    const environment = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const [key, value] of Object.entries(BACKEND_ENVIRONMENT)) expect(environment).toContain(`${key}=${value}`);
   });
 
   it('runs the command line on the same data folder; a refusal carries stderr’s message', async () => {

@@ -13,15 +13,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createUtilityProcessSpawn, type UtilityFork, type UtilityProcessLike } from '../../main/app/utilityProcessSpawn.js';
 import { checkHealth, createBundledBackend } from '../../main/services/bundledBackend.js';
+import { BACKEND_ENVIRONMENT, BACKEND_NODE_FLAGS } from '../../shared/backendRuntime.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'utility-backend-'));
 afterAll(() => fs.rmSync(userData, { recursive: true, force: true }));
 
-const forks: { modulePath: string; args: string[]; serviceName: string; cwd: string | undefined }[] = [];
+const forks: { modulePath: string; args: string[]; execArgv: string[] | undefined; serviceName: string; cwd: string | undefined }[] = [];
 const fakeFork: UtilityFork = (modulePath, args, options) => {
-  forks.push({ modulePath, args, serviceName: options.serviceName, cwd: options.cwd });
-  const child = spawn(process.execPath, ['--import', 'tsx', modulePath, ...args], { cwd: root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  forks.push({ modulePath, args, execArgv: options.execArgv, serviceName: options.serviceName, cwd: options.cwd });
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', modulePath, ...args], { cwd: root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const events = new EventEmitter();
   const utility: UtilityProcessLike = {
     pid: undefined,
@@ -56,6 +57,15 @@ describe('bundled backend in a utility process (adapter)', () => {
     expect(typeof backend.pid()).toBe('number');
     expect(forks[0]).toMatchObject({ modulePath: path.join(root, 'server', 'cli.ts'), serviceName: 'SCIM Directory Sync backend', cwd: userData });
     expect(forks[0]!.args.slice(0, 1)).toEqual(['serve']);
+  });
+
+  it('runs it with the backend memory settings: Node flags as execArgv, the malloc arena limit in its environment', () => {
+    expect(forks[0]!.execArgv).toEqual([...BACKEND_NODE_FLAGS]);
+    const pid = backend.pid()!;
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of BACKEND_NODE_FLAGS) expect(argv).toContain(flag);
+    const environment = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const [key, value] of Object.entries(BACKEND_ENVIRONMENT)) expect(environment).toContain(`${key}=${value}`);
   });
 
   it('runs the command line on the same data folder and reads its output', async () => {
