@@ -20,8 +20,13 @@ function bearerSecret(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function holdsSecret(connection: ScimConnectionsTable, secret: string, now: number): boolean {
-  if (secretMatchesHash(secret, connection.secret_hash)) return true;
+function holdsSecret(connections: ConnectionCredentialCache, connection: ScimConnectionsTable, secret: string, now: number): boolean {
+  if (connections.isVerifiedSecret(connection, secret)) return true;
+  if (secretMatchesHash(secret, connection.secret_hash)) {
+    connections.rememberVerifiedSecret(connection, secret);
+    return true;
+  }
+  // The previous secret is not remembered: its grace period must be checked on every request.
   return (
     connection.previous_secret_hash !== null &&
     connection.previous_secret_expires_at !== null &&
@@ -37,13 +42,13 @@ export async function authenticateConnection(
   let connection = UUID.test(input.connectionId) ? await connections.get(input.connectionId) : undefined;
   const secret = bearerSecret(input.authorization);
   // A secret the cached row refuses may have been set by another process moments ago: ask the database before refusing it.
-  if (connection && !connection.deleted_at && secret !== undefined && !holdsSecret(connection, secret, input.now)) {
+  if (connection && !connection.deleted_at && secret !== undefined && !holdsSecret(connections, connection, secret, input.now)) {
     connection = await connections.load(input.connectionId);
   }
   if (connection?.deleted_at) {
     throw new ScimError(410, undefined, 'This SCIM connection was deleted. Create a new connection in the app and update the directory.');
   }
-  if (connection && secret !== undefined && holdsSecret(connection, secret, input.now)) return connection;
+  if (connection && secret !== undefined && holdsSecret(connections, connection, secret, input.now)) return connection;
 
   const wait = input.limiter.retryAfterSeconds(input.clientAddress);
   if (wait > 0) {

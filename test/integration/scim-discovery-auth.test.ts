@@ -83,6 +83,18 @@ describe('bearer authentication per connection', () => {
     expect(basic.status).toBe(401);
   });
 
+  it('once a secret was accepted, near misses of it are still refused (the remembered secret is compared whole)', async () => {
+    const connection = await server.createConnection();
+    const secret = connection.authenticationSecret;
+    expect((await client(connection).get('/Users')).status).toBe(200);
+    const lastChanged = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
+    const firstChanged = (secret.startsWith('A') ? 'B' : 'A') + secret.slice(1);
+    for (const nearMiss of [lastChanged, firstChanged, secret.slice(0, -1), `${secret}x`, `${secret}${secret}`]) {
+      expect((await client(connection, nearMiss).get('/Users')).status).toBe(401);
+    }
+    expect((await client(connection).get('/Users')).status).toBe(200);
+  });
+
   it("refuses another connection's secret", async () => {
     const first = await server.createConnection();
     const second = await server.createConnection();
