@@ -13,6 +13,14 @@ import { findPostgresBin, onMaintenanceDatabase, startPostgresCluster, type Post
 import { isPostgresUrl } from '../../server/store/postgres.js';
 import { procCpuSeconds } from './serverProcess.js';
 
+/**
+ * Sized as a deployment would size them for this data, not the tests' defaults: a 100,000-user
+ * directory (rows, JSON, trigram index) does not fit 64 MB of shared buffers, and 2 MB of WAL
+ * buffers (the default, 1/32 of that) filled up during bulk writes. Durability is untouched
+ * (fsync, synchronous_commit and full_page_writes stay on).
+ */
+const CLUSTER_SETTINGS = { shared_buffers: "'256MB'", wal_buffers: "'16MB'" };
+
 export interface PostgresDatabases {
   /** Where the databases live, for the report (never with a password). */
   description: string;
@@ -68,12 +76,12 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
     const url = new URL(given);
     description = `the PostgreSQL server of DATABASE_URL (${url.hostname}:${url.port || 5432})`;
   } else {
-    cluster = await startPostgresCluster({ fsync: true });
+    cluster = await startPostgresCluster({ fsync: true, settings: CLUSTER_SETTINGS });
     adminUrl = cluster.urlFor('postgres');
     await pinCluster(adminUrl, core);
     postmasterPid = await postmasterPidOf(adminUrl);
     const version = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
-    description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 64 MB), pinned to the server's core`;
+    description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 256 MB, wal_buffers 16 MB), pinned to the server's core`;
   }
   const created: string[] = [];
   const withDatabase = (name: string) => {

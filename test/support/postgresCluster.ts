@@ -61,7 +61,9 @@ function run(bin: string, command: string, args: string[]): string {
   }
 }
 
-export async function startPostgresCluster(options: { fsync?: boolean; maxConnections?: number } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  options: { fsync?: boolean; maxConnections?: number; /** postgresql.conf lines over the defaults below (values quoted as there). */ settings?: Record<string, string> } = {},
+): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed: no initdb/pg_ctl found (Debian: apt-get install postgresql, or set POSTGRES_BIN).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-pg-'));
@@ -85,6 +87,7 @@ export async function startPostgresCluster(options: { fsync?: boolean; maxConnec
     full_page_writes: options.fsync ? 'on' : 'off',
     shared_buffers: "'64MB'",
     log_min_messages: 'warning',
+    ...options.settings,
   };
   fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), `\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
 
