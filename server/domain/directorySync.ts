@@ -7,7 +7,9 @@
  * - always → admins watching the pool hear that it changed.
  * Reactivation needs nothing here: the pool derives "available" from the directory's state.
  */
-import type { ScimConnectionsTable } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, ScimConnectionsTable } from '../store/schema.js';
+import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import type { StoredResource } from '../store/scimResources.js';
 import type { DomainContext } from './context.js';
 import { cancelInvitesForDirectoryUser, removeMember } from './memberRemoval.js';
@@ -22,6 +24,11 @@ export function connectionActor(connection: Pick<ScimConnectionsTable, 'id' | 'n
   return { type: 'connection' as const, id: connection.id, label: connection.name };
 }
 
+/** Every directory write looks its user's member up: compiled once, not built per request. */
+const activeMemberLinkedTo = new PrecompiledQuery((db: Kysely<Database>, [orgId, scimUserId]: [orgId: string, scimUserId: string]) =>
+  db.selectFrom('members').selectAll().where('org_id', '=', orgId).where('scim_user_id', '=', scimUserId).where('status', '=', 'active'),
+);
+
 export async function applyDirectoryChange(
   ctx: DomainContext,
   connection: Pick<ScimConnectionsTable, 'id' | 'org_id' | 'name'>,
@@ -29,13 +36,7 @@ export async function applyDirectoryChange(
 ): Promise<void> {
   const orgId = connection.org_id;
   const deactivated = change.kind === 'deleted' || change.resource.active === false;
-  const member = await ctx.db
-    .selectFrom('members')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('scim_user_id', '=', change.scimUserId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
+  const [member] = (await activeMemberLinkedTo.execute(ctx.db, [orgId, change.scimUserId])).rows;
 
   if (deactivated) {
     const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;

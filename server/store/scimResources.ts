@@ -83,23 +83,34 @@ function toRow(row: RawRow): ResourceRow {
 const loose = (db: Db) => db as unknown as Kysely<any>;
 const columns = ['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version'];
 
+/** One INSERT per table, compiled once (its derived columns are always the same ones, in the same order). */
+const inserts: Record<ResourceTable, PrecompiledQuery<unknown[], unknown>> = {
+  scim_users: insertInto('scim_users'),
+  scim_groups: insertInto('scim_groups'),
+};
+
+function insertInto(table: ResourceTable): PrecompiledQuery<unknown[], unknown> {
+  // values: id, connection_id, resource, created_at (also updated_at), then the derived columns in `shape`'s order.
+  return new PrecompiledQuery((db, [id, connectionId, resource, now, ...derived], shape) =>
+    db.insertInto(table).values({
+      id,
+      connection_id: connectionId,
+      ...Object.fromEntries(shape.split(',').map((column, i) => [column, derived[i]])),
+      resource,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    }),
+  );
+}
+
 export async function insertResource(
   db: Db,
   table: ResourceTable,
   input: { id: string; connectionId: string; resource: StoredResource; now: string },
 ): Promise<ResourceRow> {
-  await loose(db)
-    .insertInto(table)
-    .values({
-      id: input.id,
-      connection_id: input.connectionId,
-      ...derivedColumns[table](input.resource),
-      resource: JSON.stringify(input.resource),
-      created_at: input.now,
-      updated_at: input.now,
-      version: 1,
-    })
-    .execute();
+  const derived = derivedColumns[table](input.resource);
+  await inserts[table].execute(db, [input.id, input.connectionId, JSON.stringify(input.resource), input.now, ...Object.values(derived)], Object.keys(derived).join(','));
   return { id: input.id, connectionId: input.connectionId, resource: input.resource, createdAt: input.now, updatedAt: input.now, version: 1 };
 }
 
