@@ -10,7 +10,7 @@ import { changeStamp, isSqlite, UnchangedListMemo } from './unchangedListMemo.js
 import type { MemberRef } from './groupMembers.js';
 import { PrecompiledQuery } from './precompiledQuery.js';
 import { isPostgresStore } from './postgres.js';
-import { listLivePostgres } from './postgresLivePage.js';
+import { listPagePostgres } from './postgresListPage.js';
 
 export type StoredResource = Record<string, unknown>;
 
@@ -222,15 +222,27 @@ export async function deleteResource(db: Db, table: ResourceTable, connectionId:
   return true;
 }
 
-/** One page of a connection's resources in insertion order, and the exact number that match. */
+/**
+ * Whether `listResources` answers in one statement, consistent on its own (PostgreSQL), so that a
+ * list needs no transaction around it; it then also returns the users' groups.
+ */
+export function listsInOneStatement(db: Db): boolean {
+  return isPostgresStore(db);
+}
+
+/**
+ * One page of a connection's resources in insertion order, and the exact number that match; with
+ * `related`, the page's users' groups read with it (see listsInOneStatement).
+ */
 export async function listResources(
   db: Db,
   table: ResourceTable,
   input: { connectionId: string; where?: Expression<SqlBool>; offset: number; limit: number },
-): Promise<{ total: number; rows: ResourceRow[] }> {
-  if (!input.where && isPostgresStore(db)) {
-    const page = await listLivePostgres(db, table, input.connectionId, input.offset, input.limit);
-    return { total: page.total, rows: page.rows.map(toRow) };
+): Promise<{ total: number; rows: ResourceRow[]; related?: Map<string, MemberRef[]> }> {
+  if (listsInOneStatement(db)) {
+    const page = await listPagePostgres(db, table, input);
+    const related = table === 'scim_users' ? new Map(page.rows.map((row) => [row.id, row.groups ?? []])) : undefined;
+    return { total: page.total, rows: page.rows.map(toRow), ...(related ? { related } : {}) };
   }
   // `deleted_at IS NULL` lets SQLite use the partial indexes over live rows (migration 005).
   let base = loose(db).selectFrom(`${table} as r`).where('r.connection_id', '=', input.connectionId).where('r.deleted_at', 'is', null);

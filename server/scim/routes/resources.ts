@@ -20,6 +20,7 @@ import {
   findUserWithGroups,
   insertResource,
   listResources,
+  listsInOneStatement,
   touchResource,
   updateResource,
   type ResourceRow,
@@ -118,10 +119,11 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       if (kind.affectsOrg) await applyDirectoryChange(ctx, connection, change);
     }
 
-    async function present(trx: Db, rows: ResourceRow[], baseUrl: string, projection: ProjectionQuery): Promise<Record<string, unknown>[]> {
+    /** `loaded`: the related resources when the rows were read with them (listResources on PostgreSQL). */
+    async function present(trx: Db, rows: ResourceRow[], baseUrl: string, projection: ProjectionQuery, loaded?: Map<string, MemberRef[]>): Promise<Record<string, unknown>[]> {
       // Entra reads groups with excludedAttributes=members: skip loading what will not be returned.
       const related = isAttributeReturned(kind.resourceType, projection, kind.relation)
-        ? await kind.loadRelated(trx, rows.map((r) => r.id))
+        ? (loaded ?? (await kind.loadRelated(trx, rows.map((r) => r.id))))
         : new Map<string, MemberRef[]>();
       return rows.map((row) =>
         projectAttributes(kind.resourceType, kind.render(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl), projection),
@@ -129,8 +131,8 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     }
 
     /** `present` for requests without a projection: each resource as JSON text. */
-    async function presentJson(trx: Db, rows: ResourceRow[], baseUrl: string): Promise<string[]> {
-      const related = await kind.loadRelated(trx, rows.map((r) => r.id));
+    async function presentJson(trx: Db, rows: ResourceRow[], baseUrl: string, loaded?: Map<string, MemberRef[]>): Promise<string[]> {
+      const related = loaded ?? (await kind.loadRelated(trx, rows.map((r) => r.id)));
       return rows.map((row) => kind.renderJson(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl));
     }
 
@@ -171,13 +173,13 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       const list = parseListQuery(query);
       const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
       const connectionId = request.scim.connection.id;
-      return db.transaction().execute(async (trx) => {
+      const respond = async (trx: Db) => {
         const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
         if (asksNoProjection(list)) {
-          const resources = await presentJson(trx, page.rows, request.scim.baseUrl);
+          const resources = await presentJson(trx, page.rows, request.scim.baseUrl, page.related);
           return reply.type(SCIM_CONTENT_TYPE).send(listResponseJson({ totalResults: page.total, startIndex: list.startIndex, resources }));
         }
-        const resources = await present(trx, page.rows, request.scim.baseUrl, list);
+        const resources = await present(trx, page.rows, request.scim.baseUrl, list, page.related);
         return {
           schemas: [SCIM_LIST_RESPONSE],
           totalResults: page.total,
@@ -185,7 +187,9 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           itemsPerPage: resources.length,
           Resources: resources,
         };
-      });
+      };
+      // On PostgreSQL a Users page, its total and the users' groups are one statement, consistent on its own.
+      return listsInOneStatement(db) && kind.table === 'scim_users' ? respond(db) : db.transaction().execute(respond);
     });
 
     app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {

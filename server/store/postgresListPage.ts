@@ -1,0 +1,108 @@
+/**
+ * A SCIM list page on PostgreSQL in one statement: the total, the page's rows and, for Users,
+ * each user's groups. One statement reads one snapshot, so the answer is consistent without a
+ * transaction around it, and costs one round trip instead of BEGIN, COUNT, the page, the groups
+ * and COMMIT (the database shares the backend's core; every round trip is two context switches).
+ * The page start comes from the index (`seq >=` the k-th match's seq) rather than OFFSET over the
+ * rows, which fetched every skipped row's tuple.
+ *
+ * Unfiltered pages (Okta's import: `startIndex=k&count=100` over the whole connection) also reuse
+ * what an earlier page learned. Each statement reports the snapshot it read under
+ * (`pg_current_snapshot()`); two snapshots with the same text (xmin, xmax and in-progress
+ * transactions) see exactly the same committed rows, so a total and page ends learned under one
+ * are still true under the other: that is the change stamp `UnchangedListMemo` keeps, as SQLite's
+ * `total_changes()`/`data_version` is. A page whose start is remembered is read by keyset
+ * (`seq > last seq of the previous page`) with the remembered total; if its statement's snapshot
+ * turns out to differ, the page is read again in full. Either way the answer is exactly what
+ * COUNT + OFFSET give at that moment.
+ *
+ * Inside a transaction that wrote something its own uncommitted rows are visible to it but not to
+ * the snapshot's text, so such a read neither uses nor feeds the memo.
+ */
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { MemberRef } from './groupMembers.js';
+import { UnchangedListMemo } from './unchangedListMemo.js';
+
+export interface LiveRow {
+  id: string;
+  connection_id: string;
+  resource: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  seq: number;
+  /** A user's groups in their creation order (Users only). */
+  groups?: MemberRef[];
+}
+
+interface PageRow extends Omit<LiveRow, 'id'> {
+  id: string | null;
+  /** Null when this transaction wrote rows of its own (see above). */
+  snapshot: string | null;
+  total?: number;
+}
+
+const SNAPSHOT = sql`case when pg_current_xact_id_if_assigned() is null then pg_current_snapshot()::text end`;
+
+function liveRows(table: string, connectionId: string, where?: Expression<SqlBool>): RawBuilder<unknown> {
+  const rows = sql`${sql.table(table)} as r where r.connection_id = ${connectionId} and r.deleted_at is null`;
+  return where ? sql`${rows} and (${where})` : rows;
+}
+
+/** The page's columns; for Users also their groups, as groupsOfUsers gives them. */
+function pageColumns(table: string): RawBuilder<unknown> {
+  const columns = sql`r.id, r.connection_id, r.resource, r.created_at, r.updated_at, r.version, r.seq`;
+  if (table !== 'scim_users') return columns;
+  return sql`${columns}, (
+    select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.seq), '[]'::json)
+    from scim_group_members m join scim_groups g on g.id = m.group_id where m.user_id = r.id
+  ) as groups`;
+}
+
+function pageOf(rows: PageRow[]): LiveRow[] {
+  return rows.filter((row) => row.id !== null) as LiveRow[];
+}
+
+export interface ListPageInput {
+  connectionId: string;
+  where?: Expression<SqlBool>;
+  offset: number;
+  limit: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function listPagePostgres(db: Kysely<any>, table: string, input: ListPageInput): Promise<{ total: number; rows: LiveRow[] }> {
+  const { connectionId, where, offset, limit } = input;
+  const key = `${table} ${connectionId}`;
+  const remembered = where ? undefined : UnchangedListMemo.stampOf(key);
+  const resume = remembered === undefined ? undefined : new UnchangedListMemo(key, remembered).resumeAt(offset, limit);
+  if (remembered !== undefined && resume !== undefined) {
+    const { rows } = await sql<PageRow>`
+      select s.snapshot, p.* from (select ${SNAPSHOT} as snapshot) s
+      left join lateral (
+        select ${pageColumns(table)} from ${liveRows(table, connectionId)}
+        and r.seq > ${resume.seqBefore} order by r.seq limit ${limit} offset ${resume.skip}
+      ) p on true`.execute(db);
+    const memo = new UnchangedListMemo(key, remembered);
+    const total = memo.total();
+    if (rows[0]?.snapshot === remembered && total !== undefined) {
+      const page = pageOf(rows);
+      memo.remember(total, offset + page.length, page[page.length - 1]?.seq);
+      return { total, rows: page };
+    }
+  }
+  const { rows } = await sql<PageRow>`
+    select s.snapshot, s.total, p.* from (
+      select ${SNAPSHOT} as snapshot, (select count(*) from ${liveRows(table, connectionId, where)}) as total
+    ) s
+    left join lateral (
+      select ${pageColumns(table)} from ${liveRows(table, connectionId, where)}
+      and r.seq >= (select r.seq from ${liveRows(table, connectionId, where)} order by r.seq offset ${offset} limit 1)
+      order by r.seq limit ${limit}
+    ) p on true`.execute(db);
+  const first = rows[0]!;
+  const total = Number(first.total);
+  const page = pageOf(rows);
+  if (first.snapshot !== null && !where) new UnchangedListMemo(key, first.snapshot).remember(total, offset + page.length, page[page.length - 1]?.seq);
+  return { total, rows: page };
+}
