@@ -11,7 +11,7 @@
  * (every row this connection inserted, updated or deleted, in any table) and `data_version`
  * (which moves when another connection, such as the CLI, commits). Any write anywhere drops it,
  * so every answer is the one COUNT and OFFSET would have given. On PostgreSQL the stamp is the
- * snapshot the list's statement read under (`postgresLivePage.ts`).
+ * snapshot the list's statement read under (`postgresListPage.ts`).
  */
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
 

@@ -1,6 +1,6 @@
 /**
  * On PostgreSQL an unfiltered list page reuses the total and page ends an earlier page learned
- * while the database snapshot is the same (server/store/postgresLivePage.ts). These races are the
+ * while the database snapshot is the same (server/store/postgresListPage.ts). These races are the
  * ones a weaker stamp would miss: a transaction that was in progress when the memo was made and
  * commits after a later one (so the newest committed transaction id does not move), and reads
  * inside a transaction that wrote rows of its own. Each page must equal what COUNT + OFFSET gives
