@@ -3,9 +3,12 @@
  * projection (no `attributes` / `excludedAttributes`): every GET of Okta's import pages and of the
  * hot read. The text is exactly `JSON.stringify(projectAttributes(type, render(...)))` (the
  * default projection of render.ts's object, byte for byte; test/unit/resource-render-json.test.ts
- * and the integration test compare them), built by concatenation straight from the stored values,
- * without the deep copy, the projection pass over the copy and the serialisation of the whole
- * object that the object path pays for. Requests with a projection keep the object path.
+ * and the integration test compare them), without the deep copy and the projection pass over the
+ * copy that the object path pays for: the resource is laid out in the response's order with the
+ * stored values themselves and serialised by one JSON.stringify (a third cheaper than
+ * concatenating a JSON.stringify per attribute). Sharing the values is safe because callers pass
+ * a resource parsed for this response alone, serialised at once.
+ * Requests with a projection keep the object path.
  */
 import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/definitions.js';
@@ -13,32 +16,59 @@ import { weakETag, type RenderMeta, type ResourceLink } from './render.js';
 import type { StoredResource } from './types.js';
 import { isPlainObject } from './validateValue.js';
 
-/** `,"name":value` for each attribute with a value (not null), in definition order; `returned: never` is never written. */
-function attributesJson(data: Record<string, unknown>, definitions: readonly AttributeDefinition[], skip: string | undefined, derivedJson: string): string {
-  let out = '';
+/** Copies each attribute with a value (not null) in definition order; `returned: never` never. Returns how many. */
+function copyAttributes(into: Record<string, unknown>, data: Record<string, unknown>, definitions: readonly AttributeDefinition[]): number {
+  let copied = 0;
   for (const attribute of definitions) {
-    if (attribute.name === skip) {
-      out += derivedJson;
-      continue;
-    }
     if (attribute.returned === 'never') continue;
     const value = data[attribute.name];
-    if (value !== undefined && value !== null) out += `,${JSON.stringify(attribute.name)}:${JSON.stringify(value)}`;
+    if (value !== undefined && value !== null) {
+      into[attribute.name] = value;
+      copied++;
+    }
   }
-  return out;
+  return copied;
 }
 
 /** The derived User.groups / Group.members as render.ts's `links` writes them: value, $ref, display (when set). */
-function linksJson(name: string, list: readonly ResourceLink[]): string {
-  if (list.length === 0) return '';
-  let out = '';
-  for (const link of list) {
-    let item = `{"value":${JSON.stringify(link.value)}`;
-    if (link.$ref) item += `,"$ref":${JSON.stringify(link.$ref)}`;
-    if (link.display) item += `,"display":${JSON.stringify(link.display)}`;
-    out += out === '' ? `${item}}` : `,${item}}`;
+function links(list: readonly ResourceLink[]): Array<Record<string, string>> {
+  return list.map((link) => {
+    const out: Record<string, string> = { value: link.value };
+    if (link.$ref) out.$ref = link.$ref;
+    if (link.display) out.display = link.display;
+    return out;
+  });
+}
+
+/** The resource as it is returned without a projection, sharing values with `stored` (see the header). */
+export function renderWhole(
+  resourceType: ResourceTypeDefinition,
+  stored: StoredResource,
+  meta: RenderMeta,
+  derived: { name: string; list: readonly ResourceLink[] },
+): Record<string, unknown> {
+  const schemas = [resourceType.schema.id];
+  const out: Record<string, unknown> = { schemas, id: meta.id };
+  if (stored.externalId !== undefined) out.externalId = stored.externalId;
+  for (const attribute of resourceType.schema.attributes) {
+    if (attribute.name === derived.name) {
+      if (derived.list.length > 0) out[attribute.name] = links(derived.list);
+    } else if (attribute.returned !== 'never') {
+      const value = stored[attribute.name];
+      if (value !== undefined && value !== null) out[attribute.name] = value;
+    }
   }
-  return `,${JSON.stringify(name)}:[${out}]`;
+  for (const extension of resourceType.extensions) {
+    const data = stored[extension.id];
+    if (!isPlainObject(data)) continue;
+    const inner: Record<string, unknown> = {};
+    // An extension left with no attribute to show is dropped with its URN, as the projection does.
+    if (copyAttributes(inner, data, extension.attributes) === 0) continue;
+    schemas.push(extension.id);
+    out[extension.id] = inner;
+  }
+  out.meta = { resourceType: resourceType.name, created: meta.created, lastModified: meta.lastModified, location: meta.location, version: weakETag(meta.version) };
+  return out;
 }
 
 export function renderResourceJson(
@@ -47,22 +77,7 @@ export function renderResourceJson(
   meta: RenderMeta,
   derived: { name: string; list: readonly ResourceLink[] },
 ): string {
-  let schemas = JSON.stringify(resourceType.schema.id);
-  let body = attributesJson(stored, resourceType.schema.attributes, derived.name, linksJson(derived.name, derived.list));
-  for (const extension of resourceType.extensions) {
-    const data = stored[extension.id];
-    if (!isPlainObject(data)) continue;
-    // An extension left with no attribute to show is dropped with its URN, as the projection does.
-    const inner = attributesJson(data, extension.attributes, undefined, '');
-    if (inner === '') continue;
-    schemas += `,${JSON.stringify(extension.id)}`;
-    body += `,${JSON.stringify(extension.id)}:{${inner.slice(1)}}`;
-  }
-  const externalId = stored.externalId === undefined ? '' : `,"externalId":${JSON.stringify(stored.externalId)}`;
-  const metaJson =
-    `{"resourceType":${JSON.stringify(resourceType.name)},"created":${JSON.stringify(meta.created)},` +
-    `"lastModified":${JSON.stringify(meta.lastModified)},"location":${JSON.stringify(meta.location)},"version":${JSON.stringify(weakETag(meta.version))}}`;
-  return `{"schemas":[${schemas}],"id":${JSON.stringify(meta.id)}${externalId}${body},"meta":${metaJson}}`;
+  return JSON.stringify(renderWhole(resourceType, stored, meta, derived));
 }
 
 /** A ListResponse (RFC 7644 §3.4.2) around resources already rendered as JSON text. */
