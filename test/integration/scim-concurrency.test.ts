@@ -97,6 +97,20 @@ describe('SCIM concurrency', () => {
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(40);
   });
 
+  it('duplicates among a burst of new users get 409 and take none of the others down with them', async () => {
+    // On SQLite the burst's transactions share commits (store/sqliteGroupCommit.ts); a refused one must fail alone.
+    expect((await client.post('/Users', { schemas: [USER], userName: 'existing@example.com' })).status).toBe(201);
+    const userNames = Array.from({ length: 40 }, (_, i) => (i % 4 === 3 ? 'EXISTING@example.com' : `burst-mate-${i}@example.com`));
+    const responses = await Promise.all(userNames.map((userName) => client.post('/Users', { schemas: [USER], userName })));
+    const expected = userNames.map((userName) => (userName.startsWith('EXISTING') ? 409 : 201));
+    expect(responses.map((r) => r.status)).toEqual(expected);
+    for (const [i, response] of responses.entries()) {
+      if (expected[i] === 201) expect(await rowsNamed(userNames[i]!)).toHaveLength(1);
+      else expect(response.body).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
+    }
+    expect(await rowsNamed('existing@example.com')).toHaveLength(1);
+  });
+
   it('parallel PATCHes to one user all succeed and the version counts every one', async () => {
     const created = await client.post('/Users', { schemas: [USER], userName: 'patched@example.com', displayName: 'v0' });
     expect(created.status).toBe(201);
