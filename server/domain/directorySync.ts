@@ -17,7 +17,8 @@ import { emailOf, nameOf } from './directoryPerson.js';
 import { recordAudit } from './audit.js';
 
 export type DirectoryChange =
-  | { kind: 'written'; scimUserId: string; resource: StoredResource }
+  /** `created`: the user did not exist before this transaction, so no member or invite can be linked to it. */
+  | { kind: 'written'; scimUserId: string; resource: StoredResource; created?: boolean }
   | { kind: 'deleted'; scimUserId: string };
 
 export function connectionActor(connection: Pick<ScimConnectionsTable, 'id' | 'name'>) {
@@ -36,14 +37,16 @@ export async function applyDirectoryChange(
 ): Promise<void> {
   const orgId = connection.org_id;
   const deactivated = change.kind === 'deleted' || change.resource.active === false;
-  const [member] = (await activeMemberLinkedTo.execute(ctx.db, [orgId, change.scimUserId])).rows;
-
-  if (deactivated) {
-    const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;
-    if (member) await removeMember(ctx, member, reason);
-    else await cancelInvitesForDirectoryUser(ctx, orgId, change.scimUserId, reason);
-  } else if (member) {
-    await followProfile(ctx, member, change.resource);
+  // Nothing links to a brand-new directory user yet (no member, no invite): the pool only has to hear of it.
+  if (!(change.kind === 'written' && change.created === true)) {
+    const [member] = (await activeMemberLinkedTo.execute(ctx.db, [orgId, change.scimUserId])).rows;
+    if (deactivated) {
+      const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;
+      if (member) await removeMember(ctx, member, reason);
+      else await cancelInvitesForDirectoryUser(ctx, orgId, change.scimUserId, reason);
+    } else if (member) {
+      await followProfile(ctx, member, change.resource);
+    }
   }
   ctx.events.add(orgId, { type: 'pool.changed', connectionId: connection.id, poolEntryIds: [change.scimUserId] });
 }

@@ -218,11 +218,13 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         const row = await insertResource(trx, kind.table, { id: newId(), connectionId, resource, now: ctx.now }).catch((e) =>
           refuseDuplicate(e, resource),
         );
-        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource, created: true });
         if (members && members.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'add', ids: members.map((m) => m.value) }]);
         }
-        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery)))[0];
+        // A user created a moment ago is in no group yet (User.groups is read-only): nothing to load.
+        const related = kind.table === 'scim_users' ? new Map<string, MemberRef[]>() : undefined;
+        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related))[0];
       });
       return reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${String(result?.id)}`).send(result);
     });
