@@ -7,7 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ScimClient } from '../support/scimClient.js';
-import { openStore } from '../../server/store/database.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { openStore, storeFileIn } from '../../server/store/database.js';
+import { REPO_ROOT } from '../support/cliProcess.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
@@ -88,15 +91,30 @@ describe('SCIM list paging', () => {
     expect(await page(11)).toEqual({ total: ids.length, ids: ids.slice(10, 20) });
   });
 
+  /**
+   * Marks a user deleted the way another process would. On SQLite it must be one: a second
+   * connection in this process writes synchronously and would block the event loop while this
+   * server's open group commit (store/sqliteGroupCommit.ts) holds the write lock for a turn.
+   */
+  async function deleteFromAnotherProcess(id: string): Promise<void> {
+    if (server.databaseUrl) {
+      const other = await openStore(server.dataDir, server.databaseUrl);
+      try {
+        await other.updateTable('scim_users').set({ deleted_at: new Date().toISOString() }).where('id', '=', id).execute();
+      } finally {
+        await other.destroy();
+      }
+      return;
+    }
+    const script = `const db = new (require('better-sqlite3'))(process.argv[1]); db.pragma('busy_timeout = 5000');
+      db.prepare('UPDATE scim_users SET deleted_at = ? WHERE id = ?').run(new Date().toISOString(), process.argv[2]);`;
+    await promisify(execFile)(process.execPath, ['-e', script, storeFileIn(server.dataDir), id], { cwd: REPO_ROOT });
+  }
+
   it('a change committed by another process (another connection to the file) is seen by the next page', async () => {
     await page(1);
     await page(11);
-    const other = await openStore(server.dataDir, server.databaseUrl);
-    try {
-      await other.updateTable('scim_users').set({ deleted_at: new Date().toISOString() }).where('id', '=', ids[0]!).execute();
-    } finally {
-      await other.destroy();
-    }
+    await deleteFromAnotherProcess(ids[0]!);
     const live = ids.slice(1);
     expect(await page(11)).toEqual({ total: 24, ids: live.slice(10, 20) });
     expect(await page(21)).toEqual({ total: 24, ids: live.slice(20) });
