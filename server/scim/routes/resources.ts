@@ -168,6 +168,17 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       return row;
     }
 
+    /**
+     * The resource a PUT/PATCH changes; for a User also its groups, read in the same statement (no
+     * User write can change them, so the response needs no second read).
+     */
+    async function mustFindForWrite(trx: Db, connectionId: string, id: string): Promise<{ current: ResourceRow; related?: Map<string, MemberRef[]> }> {
+      if (kind.table !== 'scim_users') return { current: await mustFind(trx, connectionId, id) };
+      const found = await findUserWithGroups(trx, connectionId, id);
+      if (!found) throw notFound(`${kind.resourceType.name} ${id} not found.`);
+      return { current: found.row, related: new Map([[found.row.id, found.groups]]) };
+    }
+
     app.get(endpoint, async (request, reply) => {
       const query = request.query as RawQuery;
       const list = parseListQuery(query);
@@ -234,14 +245,14 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       const connection = request.scim.connection;
       const connectionId = connection.id;
       return inTransaction(connection, async (trx, ctx) => {
-        const current = await mustFind(trx, connectionId, request.params.id);
+        const { current, related } = await mustFindForWrite(trx, connectionId, request.params.id);
         const row = await updateResource(trx, kind.table, current, resource, ctx.now).catch((e) => refuseDuplicate(e, resource));
         await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
         // PUT replaces the whole resource (RFC 7644 §3.5.1): for a Group that includes its members.
         if (kind.relation === 'members') {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
         }
-        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery)))[0];
+        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related))[0];
       });
     });
 
@@ -251,7 +262,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       const connectionId = connection.id;
       const projection = parseProjectionQuery(request.query as RawQuery);
       return inTransaction(connection, async (trx, ctx) => {
-        const current = await mustFind(trx, connectionId, request.params.id);
+        const { current, related } = await mustFindForWrite(trx, connectionId, request.params.id);
         const { resource, memberChanges } = applyPatch(kind.resourceType, current.resource, operations, { resourceId: current.id });
         let row = current;
         const now = ctx.now;
@@ -265,7 +276,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           if (row === current) row = await touchResource(trx, kind.table, current, now);
         }
         // RFC 7644 §3.5.2 allows 200 with the resource or 204; both directories read the 200 body.
-        return (await present(trx, [row], request.scim.baseUrl, projection))[0];
+        return (await present(trx, [row], request.scim.baseUrl, projection, related))[0];
       });
     });
 
