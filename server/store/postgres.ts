@@ -98,6 +98,10 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   });
   // An idle client whose server went away emits 'error'; unhandled, it would end the process.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // So does a checked-out one (pg-pool listens only while a client is idle) when the database goes
+  // away between or during its queries: the running query fails on its own (503 to the request),
+  // and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   return new SerializableKysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
