@@ -71,26 +71,59 @@ export interface ListPageInput {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function listPagePostgres(db: Kysely<any>, table: string, input: ListPageInput): Promise<{ total: number; rows: LiveRow[] }> {
-  const { connectionId, where, offset, limit } = input;
-  const key = `${table} ${connectionId}`;
-  const remembered = where ? undefined : UnchangedListMemo.stampOf(key);
-  const resume = remembered === undefined ? undefined : new UnchangedListMemo(key, remembered).resumeAt(offset, limit);
-  if (remembered !== undefined && resume !== undefined) {
-    const { rows } = await sql<PageRow>`
-      select s.snapshot, p.* from (select ${SNAPSHOT} as snapshot) s
-      left join lateral (
-        select ${pageColumns(table)} from ${liveRows(table, connectionId)}
-        and r.seq > ${resume.seqBefore} order by r.seq limit ${limit} offset ${resume.skip}
-      ) p on true`.execute(db);
-    const memo = new UnchangedListMemo(key, remembered);
-    const total = memo.total();
-    if (rows[0]?.snapshot === remembered && total !== undefined) {
-      const page = pageOf(rows);
-      memo.remember(total, offset + page.length, page[page.length - 1]?.seq);
-      return { total, rows: page };
-    }
+type AnyDb = Kysely<any>;
+type Page = { total: number; rows: LiveRow[] };
+
+/** Full reads (count + seek) running now, per connection's table. */
+const fullReadsInFlight = new Map<string, Promise<Page>>();
+
+export async function listPagePostgres(db: AnyDb, table: string, input: ListPageInput): Promise<Page> {
+  if (input.where) return fullRead(db, table, input, undefined);
+  const key = `${table} ${input.connectionId}`;
+  const remembered = await fromMemo(db, table, input, key);
+  if (remembered) return remembered;
+  const inFlight = fullReadsInFlight.get(key);
+  if (inFlight) {
+    // After a commit the concurrent importers all miss at once; one re-counts, the others wait for
+    // what it learns and read by keyset, still checked against their own statement's snapshot.
+    await inFlight.catch(() => undefined);
+    const after = await fromMemo(db, table, input, key);
+    if (after) return after;
   }
+  const read = fullRead(db, table, input, key);
+  if (!fullReadsInFlight.has(key)) {
+    fullReadsInFlight.set(key, read);
+    read
+      .finally(() => {
+        if (fullReadsInFlight.get(key) === read) fullReadsInFlight.delete(key);
+      })
+      .catch(() => undefined);
+  }
+  return read;
+}
+
+/** The page by keyset from what is remembered, if its statement's snapshot is the one that was. */
+async function fromMemo(db: AnyDb, table: string, { connectionId, offset, limit }: ListPageInput, key: string): Promise<Page | undefined> {
+  const remembered = UnchangedListMemo.stampOf(key);
+  if (remembered === undefined) return undefined;
+  const memo = new UnchangedListMemo(key, remembered);
+  const resume = memo.resumeAt(offset, limit);
+  if (resume === undefined) return undefined;
+  const { rows } = await sql<PageRow>`
+    select s.snapshot, p.* from (select ${SNAPSHOT} as snapshot) s
+    left join lateral (
+      select ${pageColumns(table)} from ${liveRows(table, connectionId)}
+      and r.seq > ${resume.seqBefore} order by r.seq limit ${limit} offset ${resume.skip}
+    ) p on true`.execute(db);
+  const total = memo.total();
+  if (rows[0]?.snapshot !== remembered || total === undefined) return undefined;
+  const page = pageOf(rows);
+  memo.remember(total, offset + page.length, page[page.length - 1]?.seq);
+  return { total, rows: page };
+}
+
+/** Count and page in one statement; remembered under its snapshot when `key` is given (unfiltered). */
+async function fullRead(db: AnyDb, table: string, { connectionId, where, offset, limit }: ListPageInput, key: string | undefined): Promise<Page> {
   const { rows } = await sql<PageRow>`
     select s.snapshot, s.total, p.* from (
       select ${SNAPSHOT} as snapshot, (select count(*) from ${liveRows(table, connectionId, where)}) as total
@@ -103,6 +136,6 @@ export async function listPagePostgres(db: Kysely<any>, table: string, input: Li
   const first = rows[0]!;
   const total = Number(first.total);
   const page = pageOf(rows);
-  if (first.snapshot !== null && !where) new UnchangedListMemo(key, first.snapshot).remember(total, offset + page.length, page[page.length - 1]?.seq);
+  if (first.snapshot !== null && key !== undefined) new UnchangedListMemo(key, first.snapshot).remember(total, offset + page.length, page[page.length - 1]?.seq);
   return { total, rows: page };
 }
