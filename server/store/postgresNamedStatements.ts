@@ -11,6 +11,7 @@
  * migration changes a table under it.
  */
 import pg from 'pg';
+import { worthKeepingPrepared } from './statementCache.js';
 
 /** Distinct statements named per process (each connection prepares those it runs). */
 export const MAX_NAMED = 500;
@@ -39,7 +40,8 @@ export class NamedStatementClient extends pg.Client {
   override query(...args: unknown[]): any {
     const [text, values] = args;
     if (args.length === 2 && typeof text === 'string' && Array.isArray(values)) {
-      const name = statementNameFor(text);
+      // Multi-row inserts and long lists change text with their count: not worth a name (statementCache.ts).
+      const name = worthKeepingPrepared(values.length) ? statementNameFor(text) : undefined;
       if (name !== undefined) return super.query({ name, text, values });
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

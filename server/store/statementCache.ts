@@ -11,6 +11,26 @@ import type SqliteDatabase from 'better-sqlite3';
 /** Distinct statements kept: every route's queries, plus room for the shapes filters compile to. */
 export const STATEMENT_CACHE_SIZE = 500;
 
+/**
+ * Statements with more parameters than this are prepared afresh each time, never kept: they are
+ * multi-row inserts (the request log's batches) and long `in (…)` lists, whose text changes with
+ * the row or list count. Kept, every count met once stayed in memory: a 300-row insert's prepared
+ * program alone is ~0.3 MiB, and the benchmark's longest runs grew the server by 20–30 MiB.
+ * The hot statements have a handful of parameters.
+ */
+export const MAX_CACHED_PARAMETERS = 32;
+
+/** Whether a statement with `parameterCount` parameters is worth keeping prepared (see MAX_CACHED_PARAMETERS). */
+export function worthKeepingPrepared(parameterCount: number): boolean {
+  return parameterCount <= MAX_CACHED_PARAMETERS;
+}
+
+function countPlaceholders(source: string): number {
+  let count = 0;
+  for (let i = source.indexOf('?'); i !== -1; i = source.indexOf('?', i + 1)) count++;
+  return count;
+}
+
 export function cachePreparedStatements(db: SqliteDatabase.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase.Database {
   const prepare = db.prepare.bind(db);
   const cache = new Map<string, SqliteDatabase.Statement>();
@@ -23,6 +43,8 @@ export function cachePreparedStatements(db: SqliteDatabase.Database, size = STAT
       return cached;
     }
     const statement = prepare(source);
+    // Kysely's SQLite compiler writes every value as a `?` placeholder.
+    if (!worthKeepingPrepared(countPlaceholders(source))) return statement;
     cache.set(source, statement);
     if (cache.size > size) cache.delete(cache.keys().next().value as string);
     return statement;
