@@ -21,15 +21,10 @@
  */
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { MemberRef } from './groupMembers.js';
+import type { RawRow } from './scimResources.js';
 import { UnchangedListMemo } from './unchangedListMemo.js';
 
-export interface LiveRow {
-  id: string;
-  connection_id: string;
-  resource: string;
-  created_at: string;
-  updated_at: string;
-  version: number;
+export interface LiveRow extends RawRow {
   seq: number;
   /** A user's groups in their creation order (Users only). */
   groups?: MemberRef[];

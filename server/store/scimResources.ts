@@ -57,7 +57,8 @@ export const derivedColumns: Record<ResourceTable, (resource: StoredResource) =>
   },
 };
 
-interface RawRow {
+/** A resource row as SQL returns it, before toRow. */
+export interface RawRow {
   id: string;
   connection_id: string;
   resource: string;
