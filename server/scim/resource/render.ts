@@ -33,7 +33,8 @@ export function weakETag(version: number | string): string {
   return text.startsWith('W/"') || text.startsWith('"') ? text : `W/"${text}"`;
 }
 
-function links(list: ResourceLink[]): Array<Record<string, string>> {
+/** The derived User.groups / Group.members: value, $ref, display (when set). */
+export function links(list: readonly ResourceLink[]): Array<Record<string, string>> {
   return list.map((link) => {
     const out: Record<string, string> = { value: link.value };
     if (link.$ref) out.$ref = link.$ref;
@@ -91,15 +92,13 @@ function render(
     }
     out[extension.id] = inner;
   }
-  const scimMeta: ScimMeta = {
-    resourceType: resourceType.name,
-    created: meta.created,
-    lastModified: meta.lastModified,
-    location: meta.location,
-    version: weakETag(meta.version),
-  };
-  out.meta = scimMeta;
+  out.meta = scimMetaOf(resourceType, meta);
   return out as ScimResource;
+}
+
+/** The resource's `meta` (RFC 7643 §3.1). */
+export function scimMetaOf(resourceType: ResourceTypeDefinition, meta: RenderMeta): ScimMeta {
+  return { resourceType: resourceType.name, created: meta.created, lastModified: meta.lastModified, location: meta.location, version: weakETag(meta.version) };
 }
 
 export function renderUser(stored: StoredResource, meta: RenderMeta & { groups: ResourceLink[] }): ScimResource {

@@ -12,7 +12,7 @@
  */
 import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/definitions.js';
-import { weakETag, type RenderMeta, type ResourceLink } from './render.js';
+import { links, scimMetaOf, type RenderMeta, type ResourceLink } from './render.js';
 import type { StoredResource } from './types.js';
 import { isPlainObject } from './validateValue.js';
 
@@ -28,16 +28,6 @@ function copyAttributes(into: Record<string, unknown>, data: Record<string, unkn
     }
   }
   return copied;
-}
-
-/** The derived User.groups / Group.members as render.ts's `links` writes them: value, $ref, display (when set). */
-function links(list: readonly ResourceLink[]): Array<Record<string, string>> {
-  return list.map((link) => {
-    const out: Record<string, string> = { value: link.value };
-    if (link.$ref) out.$ref = link.$ref;
-    if (link.display) out.display = link.display;
-    return out;
-  });
 }
 
 /** The resource as it is returned without a projection, sharing values with `stored` (see the header). */
@@ -67,7 +57,7 @@ export function renderWhole(
     schemas.push(extension.id);
     out[extension.id] = inner;
   }
-  out.meta = { resourceType: resourceType.name, created: meta.created, lastModified: meta.lastModified, location: meta.location, version: weakETag(meta.version) };
+  out.meta = scimMetaOf(resourceType, meta);
   return out;
 }
 
