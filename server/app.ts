@@ -7,6 +7,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { SCIM_CONTENT_TYPE, SCIM_ERROR } from '../shared/scim/urns.js';
 import type { Store } from './store/database.js';
 import { scimPlugin } from './scim/plugin.js';
+import { ScimEndpointServices } from './scim/endpointServices.js';
+import { hotReadFastPath, serveFastPathFirst } from './scim/hotReadFastPath.js';
 import { FailedAuthLimiter } from './scim/failedAuthLimiter.js';
 import { EventBus } from './domain/eventBus.js';
 import { adminPlugin } from './admin/plugin.js';
@@ -63,6 +65,7 @@ function answerRefusedConnection(error: Error & { code?: string }, socket: Socke
 }
 
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  const logsRequests = config.logger !== undefined && ['debug', 'trace'].includes(config.logger.level);
   const app = Fastify({
     ...(config.logger ? { loggerInstance: config.logger } : { logger: false }),
     bodyLimit: MAX_BODY_BYTES,
@@ -74,7 +77,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     clientErrorHandler: answerRefusedConnection,
     // Two JSON lines per request were a fifth of a SCIM GET's CPU; each connection's request log
     // (in the store) already records every directory request. LOG_LEVEL=debug brings them back.
-    logController: new LogController({ disableRequestLogging: !config.logger || !['debug', 'trace'].includes(config.logger.level) }),
+    logController: new LogController({ disableRequestLogging: !logsRequests }),
   });
 
   // Only JSON is accepted anywhere; a text/plain body is a 415, not a string handed to a handler.
@@ -101,14 +104,15 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     scimPrefix: '/scim/',
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  await app.register(scimPlugin, {
-    prefix: '/scim/v2/:connectionId',
-    db: config.db,
-    bus,
-    publicUrl,
-    limiter,
-    clock: config.clock ?? Date.now,
-  });
+  const scimServices = new ScimEndpointServices({ db: config.db, bus, publicUrl, limiter, clock: config.clock ?? Date.now, log: app.log });
+  app.addHook('onClose', async () => scimServices.close());
+  await app.register(scimPlugin, { prefix: '/scim/v2/:connectionId', db: config.db, bus, clock: config.clock ?? Date.now, services: scimServices });
+  // The hot read skips Fastify's lifecycle (docs/decisions.md), except when requests are logged one by one.
+  if (!logsRequests) {
+    const fastPath = hotReadFastPath({ db: config.db, services: scimServices, gate: app.concurrencyLimit, log: app.log });
+    app.addHook('preClose', async () => fastPath.close());
+    serveFastPathFirst(app.server, fastPath);
+  }
 
   await app.register(adminPlugin, {
     prefix: '/api/v1',

@@ -15,6 +15,7 @@
  * Registered with fastify-plugin so its hook applies to every route of the app, before any
  * route's own hooks (authentication included) run.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SCIM_CONTENT_TYPE } from '../shared/scim/urns.js';
@@ -46,7 +47,8 @@ export interface ConcurrencyLimitState {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    concurrencyLimit: ConcurrencyLimitState;
+    /** The app's one gate; the hot read's fast path (server/scim/hotReadFastPath.ts) takes its slots from it too. */
+    concurrencyLimit: ConcurrencyGate;
   }
 }
 
@@ -63,50 +65,103 @@ function refusalLogger(log: FastifyBaseLogger, maxConcurrent: number) {
   };
 }
 
-const plugin: FastifyPluginAsync<ConcurrencyLimitOptions> = async (app, options) => {
-  const { maxConcurrent } = options;
-  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 0) {
-    throw new Error(`The concurrency limit must be a whole number of requests (0 for none), not ${String(maxConcurrent)}.`);
+/**
+ * The slots themselves, shared by every path that handles requests, so that the count is the
+ * whole process's.
+ */
+export class ConcurrencyGate implements ConcurrencyLimitState {
+  private inFlightCount = 0;
+  private refusedCount = 0;
+  private readonly logRefusal: () => void;
+  readonly retryAfter: string;
+  private readonly release = () => void this.inFlightCount--;
+
+  constructor(
+    /** 0: no limit. */
+    readonly maxConcurrent: number,
+    log: FastifyBaseLogger,
+    retryAfterSeconds = OVERLOAD_RETRY_AFTER_SECONDS,
+  ) {
+    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 0) {
+      throw new Error(`The concurrency limit must be a whole number of requests (0 for none), not ${String(maxConcurrent)}.`);
+    }
+    this.retryAfter = String(retryAfterSeconds);
+    this.logRefusal = refusalLogger(log, maxConcurrent);
   }
-  const retryAfter = String(options.retryAfterSeconds ?? OVERLOAD_RETRY_AFTER_SECONDS);
+
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  get refused(): number {
+    return this.refusedCount;
+  }
+
+  get limited(): boolean {
+    return this.maxConcurrent > 0;
+  }
+
+  /**
+   * Takes a slot until `response` closes ('close' fires once, when the response is fully sent or
+   * the connection drops before that); false, counted as a refusal, when every slot is taken.
+   */
+  tryAdmit(response: ServerResponse): boolean {
+    if (this.inFlightCount >= this.maxConcurrent) {
+      this.refusedCount++;
+      this.logRefusal();
+      return false;
+    }
+    this.inFlightCount++;
+    response.once('close', this.release);
+    return true;
+  }
+
+  /** The refusal in the SCIM error schema (under /scim). */
+  scimRefusal(): ScimError {
+    return new ScimError(429, undefined, this.refusalDetail(), { 'Retry-After': this.retryAfter });
+  }
+
+  /** The refusal in the admin API's shape. */
+  apiRefusal(): ApiFailure {
+    return new ApiFailure(429, 'rate_limited', this.refusalDetail(), undefined, { 'Retry-After': this.retryAfter });
+  }
+
+  private refusalDetail(): string {
+    return `Too many requests: this server is handling ${this.maxConcurrent} requests at once. Retry after ${this.retryAfter} s.`;
+  }
+}
+
+/**
+ * Yield once before handling an admitted request. On SQLite a handler runs start to finish without
+ * ever waiting (the driver is synchronous), so without this no two requests would ever be in
+ * flight: the backlog would sit unseen in the sockets and latency would grow with the number of
+ * clients. With it, every request already received in this turn of the event loop is admitted or
+ * refused before any of them is handled, so the count is the real queue.
+ */
+export function yieldToArrivedRequests(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+const plugin: FastifyPluginAsync<ConcurrencyLimitOptions> = async (app, options) => {
+  const gate = new ConcurrencyGate(options.maxConcurrent, app.log, options.retryAfterSeconds);
   const exempt = new Set(options.exemptRoutes ?? []);
   const scimPrefix = (options.scimPrefix ?? '/scim/').toLowerCase();
-  const state = { inFlight: 0, refused: 0 };
-  app.decorate('concurrencyLimit', {
-    get inFlight() {
-      return state.inFlight;
-    },
-    get refused() {
-      return state.refused;
-    },
-  });
-  if (maxConcurrent === 0) return;
-  const logRefusal = refusalLogger(app.log, maxConcurrent);
+  app.decorate('concurrencyLimit', gate);
+  if (!gate.limited) return;
 
   function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    state.refused++;
-    logRefusal();
-    const detail = `Too many requests: this server is handling ${maxConcurrent} requests at once. Retry after ${retryAfter} s.`;
     // Keep-alive stays on: the client may retry on the same connection, and an unread body is discarded by Node.
     if (request.url.toLowerCase().startsWith(scimPrefix)) {
-      const error = new ScimError(429, undefined, detail, { 'Retry-After': retryAfter });
+      const error = gate.scimRefusal();
       return reply.code(429).headers(error.headers).type(SCIM_CONTENT_TYPE).send(error.toBody());
     }
-    return sendApiFailure(reply, new ApiFailure(429, 'rate_limited', detail, undefined, { 'Retry-After': retryAfter }));
+    return sendApiFailure(reply, gate.apiRefusal());
   }
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.url !== undefined && exempt.has(request.routeOptions.url)) return;
-    if (state.inFlight >= maxConcurrent) return refuse(request, reply);
-    state.inFlight++;
-    // 'close' fires once, when the response is fully sent or the connection drops before that.
-    reply.raw.once('close', () => state.inFlight--);
-    // Yield once before handling. On SQLite a handler runs start to finish without ever waiting
-    // (the driver is synchronous), so without this no two requests would ever be in flight: the
-    // backlog would sit unseen in the sockets and latency would grow with the number of clients.
-    // With it, every request already received in this turn of the event loop is admitted or
-    // refused before any of them is handled, so the count above is the real queue.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!gate.tryAdmit(reply.raw)) return refuse(request, reply);
+    await yieldToArrivedRequests();
   });
 };
 

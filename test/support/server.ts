@@ -30,12 +30,20 @@ export function makeTempDir(prefix = 'scim-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestServer(options: Partial<Pick<AppConfig, 'failedAuth' | 'failedSignIn' | 'clock' | 'bus' | 'maxConcurrentRequests'>> & { dataDir?: string } = {}): Promise<TestServer> {
+export interface TestServerOptions extends Partial<Pick<AppConfig, 'failedAuth' | 'failedSignIn' | 'clock' | 'bus' | 'maxConcurrentRequests'>> {
+  dataDir?: string;
+  /** Runs on the built app before it listens (hooks can no longer be added after). */
+  beforeListen?: (app: FastifyInstance) => void;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeTempDir();
   const database = await createTestDatabase();
   const db = await openStore(dataDir, database?.url);
   let baseUrl = '';
-  const app = await buildApp({ db, publicUrl: () => baseUrl, ...options });
+  const { beforeListen, ...config } = options;
+  const app = await buildApp({ db, publicUrl: () => baseUrl, ...config });
+  beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let counter = 0;

@@ -103,6 +103,24 @@ function metaOf(row: ResourceRow, location: string) {
 /** No `attributes` / `excludedAttributes`: the resource is returned whole, and rendered straight to JSON text. */
 const asksNoProjection = (projection: ProjectionQuery) => projection.attributes === undefined && projection.excludedAttributes === undefined;
 
+/** The hot read: a User and its groups in one statement, without a transaction around it; or 404. */
+async function mustFindUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] }> {
+  const found = await findUserWithGroups(db, connectionId, id);
+  if (!found) throw notFound(`${userResourceType.name} ${id} not found.`);
+  return found;
+}
+
+const wholeUserJson = (found: { row: ResourceRow; groups: MemberRef[] }, baseUrl: string) =>
+  userKind.renderJson(found.row, `${baseUrl}${userResourceType.endpoint}/${found.row.id}`, found.groups, baseUrl);
+
+/**
+ * GET /Users/{id} without `attributes`/`excludedAttributes`: the body the route answers with, also
+ * used by the hot read's fast path (server/scim/hotReadFastPath.ts), so both give the same bytes.
+ */
+export async function readWholeUserJson(db: Db, connectionId: string, id: string, baseUrl: string): Promise<string> {
+  return wholeUserJson(await mustFindUserWithGroups(db, connectionId, id), baseUrl);
+}
+
 interface RouteOptions {
   db: Store;
   clock: () => number;
@@ -205,13 +223,11 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
 
     app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
       if (kind.table === 'scim_users') {
-        // The hot read: the user and its groups in one statement, without a transaction around it.
-        const found = await findUserWithGroups(db, request.scim.connection.id, request.params.id);
-        if (!found) throw notFound(`${kind.resourceType.name} ${request.params.id} not found.`);
+        const found = await mustFindUserWithGroups(db, request.scim.connection.id, request.params.id);
         const { baseUrl } = request.scim;
         const projection = parseProjectionQuery(request.query as RawQuery);
+        if (asksNoProjection(projection)) return reply.type(SCIM_CONTENT_TYPE).send(wholeUserJson(found, baseUrl));
         const location = `${baseUrl}${endpoint}/${found.row.id}`;
-        if (asksNoProjection(projection)) return reply.type(SCIM_CONTENT_TYPE).send(kind.renderJson(found.row, location, found.groups, baseUrl));
         return projectAttributes(kind.resourceType, kind.render(found.row, location, found.groups, baseUrl), projection);
       }
       return db.transaction().execute(async (trx) => {
