@@ -9,6 +9,7 @@ import * as m003 from './003_pool_search.js';
 import * as m004 from './004_pool_search_covering_index.js';
 import * as m005 from './005_live_resources_seq_index.js';
 import * as m006 from './006_links_by_directory_user.js';
+import * as m007 from './007_pool_deactivated_index.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004_pool_search_covering_index': m004,
   '005_live_resources_seq_index': m005,
   '006_links_by_directory_user': m006,
+  '007_pool_deactivated_index': m007,
 };
 
 export const migrationProvider: MigrationProvider = {
