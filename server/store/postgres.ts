@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, type QueryExecutorProvider, type TransactionBuilder } from 'kysely';
 import type { Database } from './schema.js';
-import { NamedStatementClient } from './postgresNamedStatements.js';
+import { DeferredBeginClient } from './postgresDeferredBegin.js';
 
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -90,8 +90,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
     connectionString: url,
     max: options.poolSize ?? 10,
     types,
-    // Repeated statements as named prepared statements: parsed and planned once per connection.
-    Client: NamedStatementClient,
+    // Repeated statements as named prepared statements (parsed and planned once per connection), and
+    // a transaction's BEGIN sent with its first statement (postgresDeferredBegin.ts).
+    Client: DeferredBeginClient,
     // While the database is unreachable a request fails within seconds (503) instead of queueing forever.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -102,6 +103,7 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   // away between or during its queries: the running query fails on its own (503 to the request),
   // and the pool drops the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
+  pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => (client as unknown as DeferredBeginClient).forgetUnsentBegin());
   return new SerializableKysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

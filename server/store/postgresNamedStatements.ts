@@ -34,15 +34,21 @@ export function statementNameFor(text: string): string | undefined {
   return named;
 }
 
+/** How `text` is sent: under its name once it has one. */
+export function queryConfigFor(text: string, values: unknown[]): pg.QueryConfig {
+  // Multi-row inserts and long lists change text with their count: not worth a name (statementCache.ts).
+  const name = worthKeepingPrepared(values.length) ? statementNameFor(text) : undefined;
+  return name === undefined ? { text, values } : { name, text, values };
+}
+
 export class NamedStatementClient extends pg.Client {
   // pg's overloads cannot be re-declared; every form but (text, values) is forwarded unchanged.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: unknown[]): any {
     const [text, values] = args;
     if (args.length === 2 && typeof text === 'string' && Array.isArray(values)) {
-      // Multi-row inserts and long lists change text with their count: not worth a name (statementCache.ts).
-      const name = worthKeepingPrepared(values.length) ? statementNameFor(text) : undefined;
-      if (name !== undefined) return super.query({ name, text, values });
+      const config = queryConfigFor(text, values);
+      if (config.name !== undefined) return super.query(config);
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return (super.query as any)(...args);
