@@ -20,7 +20,9 @@
  * `--only scroll` runs just the scroll measurement and prints it (RESULTS.md is left alone);
  * `--trace DIR` traces, per pool, the warm-up scroll (the table's very first), the first measured
  * scroll run (cold: its pages are fetched while it scrolls; its frames are counted with tracing on)
- * and one extra run after the others (warm) (Chromium trace files, self time per event).
+ * and one extra run after the others (warm) (Chromium trace files, self time per event, and
+ * traceLayout.ts's per-step counts: dirty layout objects and roots, style recalc elements, hover
+ * dispatches, GC; `node --import tsx bench/renderer/traceLayout.ts FILE` summarises a saved trace).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +41,7 @@ import { listPool } from '../../server/domain/pool.js';
 import { COUNT_UP_TO, POOL_PAGE_SIZE } from '../../renderer/stores/pool.js';
 import { seedPool, type SeededPool } from './seedPool.js';
 import type { BenchIpcCall, LoafSummary } from './pageBridge.js';
+import { formatLayoutSummary, summariseLayout, type LayoutSummary, type TraceEvent } from './traceLayout.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -446,16 +449,8 @@ interface TraceSummary {
   mainSelfMs: Record<string, number>;
   /** Other threads of the renderer (compositor, raster workers): self time per thread and event. */
   otherThreadsMs: Record<string, number>;
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string; data?: { frame?: string } };
+  /** Per layout and style recalc: dirty objects, layout roots, elements; hover dispatches; GC. */
+  layout: LayoutSummary;
 }
 
 /** Self time per event name on each thread (complete "X" events nest by time on one thread). */
@@ -542,6 +537,7 @@ async function traceScroll(page: Page, rows: number, file: string): Promise<Trac
     mainTasksOver16: over16.get(main) ?? 0,
     mainSelfMs: round(self.get(main) ?? new Map(), 5),
     otherThreadsMs: Object.fromEntries(Object.entries(otherThreadsMs).map(([k, v]) => [k, Math.round(v)] as const).filter(([, v]) => v >= 20).sort((a, b) => b[1] - a[1])),
+    layout: summariseLayout(events),
   };
 }
 
@@ -752,7 +748,7 @@ async function main(): Promise<void> {
         console.log(`\n${c.users} users: frames > 16.7 ms per 100, median ${median(perHundred).toFixed(1)} (runs: ${perHundred.map((v) => v.toFixed(1)).join(', ')})`);
         console.log(`  samples with a placeholder row on screen: ${r.scroll.map((s) => `${s.placeholderSamples}/${s.samples}`).join(', ')}`);
         console.log(`  LoAF with > 16.7 ms of the page's own work per run: ${r.scroll.map((s) => s.loafOwnWork).join(', ')}; LoAF script / render ms: ${r.scroll.map((s) => `${s.loafScriptMs}/${s.loafRenderMs}`).join(', ')}`);
-        for (const t of r.traces) console.log(`  trace ${t.file} (${t.run.over16} of ${t.run.frames} frames > 16.7 ms): main thread busy ${t.mainBusyMs} ms, tasks > 16.7 ms: ${t.mainTasksOver16}\n  main self ms: ${JSON.stringify(t.mainSelfMs)}\n  other threads ms: ${JSON.stringify(t.otherThreadsMs)}`);
+        for (const t of r.traces) console.log(`  trace ${t.file} (${t.run.over16} of ${t.run.frames} frames > 16.7 ms): main thread busy ${t.mainBusyMs} ms, tasks > 16.7 ms: ${t.mainTasksOver16}\n  main self ms: ${JSON.stringify(t.mainSelfMs)}\n  other threads ms: ${JSON.stringify(t.otherThreadsMs)}\n  ${formatLayoutSummary(t.layout)}`);
       }
       console.log(`\nPage console errors: ${desktop.consoleErrors.length ? desktop.consoleErrors.join('\n') : 'none'}`);
       return;

@@ -4,7 +4,7 @@
  * the row focus (aria-activedescendant), Space toggles the selection when the table is a picker.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import { POOL_STATUSES, type PoolEntry, type PoolStatus } from '../../shared/api/pool.js';
 import { useApi } from '../api.js';
@@ -134,13 +134,28 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     initialRect: { width: 1000, height },
   });
   const items = virtualizer.getVirtualItems();
-  // Rows are keyed by slot (index modulo the most rows ever on screen at once), not by index: a
-  // scroll step reuses the DOM of the rows that left for the rows that enter, so the browser
-  // updates some text and a transform instead of creating and styling ~15 new rows of 7 cells and
-  // tearing down as many. A contiguous range no longer than `slots` never repeats a slot.
-  const slots = Math.max(items.length, Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 2);
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
+  // A fixed set of row elements ("slots"), each kept at its place in the DOM for the life of the
+  // table: row `index` is drawn by slot `index % slots`, and slots are rendered in slot order, so
+  // when the table scrolls the rows that leave hand their elements to the rows that enter, and no
+  // element is created, removed or moved. The browser then re-lays out only the changed text of the
+  // entering rows, each row its own layout root (`contain: strict`). Rendering them in index order
+  // instead made React move the reused elements to the end on every step, and a moved element gets
+  // its style and layout tree built from scratch: ~140 elements and 268 layout objects per wheel
+  // step, laid out from the scroller (bench/renderer/RESULTS.md). Every slot is always used (the
+  // window is `slots` rows from `first`), so none is mounted or unmounted while scrolling either.
+  const slots = Math.max(items.length, Math.ceil(height / ROW_HEIGHT) + 1 + 2 * OVERSCAN);
+  const windowStart = Math.max(0, Math.min(first, count - slots));
+  const windowEnd = Math.min(count, windowStart + slots);
+  const rowIndices: number[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const index = windowStart + ((slot - (windowStart % slots) + slots) % slots);
+    if (index < windowEnd) rowIndices.push(index);
+  }
+  // DOM order is slot order, not row order: aria-owns gives assistive technology the rows in order.
+  let owns = '';
+  for (let index = windowStart; index < windowEnd; index++) owns += `${owns ? ' ' : ''}${gridId}-row-${index}`;
 
   useEffect(() => {
     if (count > 0) void store.getState().ensureRange(Math.max(0, first - LOOK_AHEAD_ROWS), Math.min(count - 1, last + LOOK_AHEAD_ROWS));
@@ -149,15 +164,22 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     setFocus(0);
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
   }, [query.search, query.status, query.connectionId]);
-  const onActivate = useCallback(
-    (index: number, row: PoolEntry) => {
+  // One click handler for every row (not a closure per row per render): the row says its index.
+  const onClick = useCallback(
+    (event: MouseEvent<HTMLDivElement>) => {
+      const index = Number((event.target as Element).closest('[data-index]')?.getAttribute('data-index'));
+      if (!Number.isInteger(index)) return;
       setFocus(index);
-      if (selectable) store.getState().toggle(row);
+      const row = store.getState().rowAt(index);
+      if (selectable && row) store.getState().toggle(row);
     },
     [store, selectable],
   );
+  const failed = status === 'error' && error !== null && total === null;
+  const showsEmpty = total === 0 && !query.search && !query.status && Boolean(empty);
+  useScrollingFlag(scrollRef, !failed && !showsEmpty);
 
-  if (status === 'error' && error && total === null) {
+  if (failed) {
     return (
       <ErrorCallout
         error={error}
@@ -170,7 +192,7 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
       />
     );
   }
-  if (total === 0 && !query.search && !query.status && empty) return <>{empty}</>;
+  if (showsEmpty) return <>{empty}</>;
 
   const move = (to: number) => {
     const next = Math.max(0, Math.min(count - 1, to));
@@ -231,24 +253,19 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
             <span role="columnheader">Last change</span>
           </div>
         </div>
-        <div role="rowgroup" className="pool-body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const row = pages[Math.floor(item.index / POOL_PAGE_SIZE) + 1]?.[item.index % POOL_PAGE_SIZE];
-            const id = `${gridId}-row-${item.index}`;
-            const key = item.index % slots;
-            if (!row) return <PoolLoadingRow key={key} id={id} index={item.index} top={item.start} columns={columns} />;
+        <div role="rowgroup" className="pool-body" style={{ height: virtualizer.getTotalSize() }} aria-owns={owns || undefined} onClick={onClick}>
+          {rowIndices.map((index) => {
+            const row = pages[Math.floor(index / POOL_PAGE_SIZE) + 1]?.[index % POOL_PAGE_SIZE];
             return (
               <PoolRow
-                key={key}
-                id={id}
-                index={item.index}
-                top={item.start}
+                key={index % slots}
+                id={`${gridId}-row-${index}`}
+                index={index}
                 columns={columns}
                 row={row}
                 selectable={selectable}
-                selected={!!selected[row.id]}
-                focused={item.index === focus}
-                onActivate={onActivate}
+                selected={row ? !!selected[row.id] : false}
+                focused={index === focus}
               />
             );
           })}
@@ -260,29 +277,36 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
   );
 }
 
-interface RowPlacement {
+/** Rows are absolutely placed at a fixed height, so a row's offset is its index's. */
+const rowTransform = (index: number) => `translateY(${index * ROW_HEIGHT}px)`;
+
+interface PoolRowProps {
   id: string;
   index: number;
-  /** Offset from the top of the table body (px); rows are absolutely placed, one fixed height. */
-  top: number;
   columns: string;
+  /** Undefined while the row's page is loading: the row shows a placeholder. */
+  row: PoolEntry | undefined;
+  selectable: boolean;
+  selected: boolean;
+  focused: boolean;
 }
 
 /**
  * One row. Memoized on plain props: a page landing or the table scrolling re-renders only the rows
- * whose data, selection or focus changed, not every row on screen.
+ * whose index, data, selection or focus changed, not every row on screen. A placeholder and the row
+ * that replaces it share the row element, so a page landing changes its content, not the element.
  */
-const PoolRow = memo(function PoolRow({
-  id,
-  index,
-  top,
-  columns,
-  row,
-  selectable,
-  selected,
-  focused,
-  onActivate,
-}: RowPlacement & { row: PoolEntry; selectable: boolean; selected: boolean; focused: boolean; onActivate: (index: number, row: PoolEntry) => void }) {
+const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, selected, focused }: PoolRowProps) {
+  const style = { transform: rowTransform(index), height: ROW_HEIGHT };
+  if (!row) {
+    return (
+      <div id={id} role="row" aria-rowindex={index + 2} data-index={index} className={`pool-row ${columns} pool-row-loading`} style={style}>
+        <span role="gridcell" className="skeleton-cell" aria-label="Loading">
+          <span className="skeleton" />
+        </span>
+      </div>
+    );
+  }
   const reason = selectable ? unselectableReason(row) : null;
   return (
     <div
@@ -292,9 +316,9 @@ const PoolRow = memo(function PoolRow({
       aria-selected={selectable ? selected : undefined}
       aria-disabled={reason ? true : undefined}
       data-entry={row.id}
-      className={['pool-row', columns, focused ? 'pool-row-focus' : '', selected ? 'pool-row-selected' : '', reason ? 'pool-row-disabled' : ''].join(' ')}
-      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
-      onClick={() => onActivate(index, row)}
+      data-index={index}
+      className={`pool-row ${columns}${focused ? ' pool-row-focus' : ''}${selected ? ' pool-row-selected' : ''}${reason ? ' pool-row-disabled' : ''}`}
+      style={style}
     >
       {selectable ? (
         <span role="gridcell" className="cell-check">
@@ -313,8 +337,8 @@ const PoolRow = memo(function PoolRow({
       <span role="gridcell" className="truncate mono small" title={row.userName}>
         {row.userName}
       </span>
-      <span role="gridcell">
-        <span className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>{directoryStatusOf(row)}</span>
+      <span role="gridcell" className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>
+        {directoryStatusOf(row)}
       </span>
       <span role="gridcell" className="truncate">
         <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
@@ -327,15 +351,45 @@ const PoolRow = memo(function PoolRow({
   );
 });
 
-const PoolLoadingRow = memo(function PoolLoadingRow({ id, index, top, columns }: RowPlacement) {
-  return (
-    <div id={id} role="row" aria-rowindex={index + 2} className={`pool-row ${columns} pool-row-loading`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
-      <span role="gridcell" className="skeleton-cell" aria-label="Loading">
-        <span className="skeleton" />
-      </span>
-    </div>
-  );
-});
+/** How long after the last scroll event the rows take the pointer again. */
+const SCROLL_IDLE_MS = 150;
+
+/**
+ * Marks the scroller `data-scrolling` while it scrolls and until it has been still for
+ * SCROLL_IDLE_MS; the stylesheet then lets the pointer through the rows. Otherwise every scroll step
+ * moves a new row under a still pointer: pointerout/over and mouseout/over dispatched, two rows'
+ * hover style recalculated and repainted, inside the step's frame (one of those dispatches carried a
+ * garbage-collection step in a 40 ms frame, bench/renderer/RESULTS.md). Set on the element directly,
+ * not through React state, so scrolling renders nothing for it.
+ */
+function useScrollingFlag(scrollRef: RefObject<HTMLDivElement | null>, mounted: boolean): void {
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (!mounted || !scroller) return;
+    let lastScroll = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settle = () => {
+      const still = performance.now() - lastScroll;
+      if (still < SCROLL_IDLE_MS) {
+        timer = setTimeout(settle, SCROLL_IDLE_MS - still);
+        return;
+      }
+      timer = undefined;
+      delete scroller.dataset.scrolling;
+    };
+    const onScroll = () => {
+      lastScroll = performance.now();
+      if (timer !== undefined) return; // one timer per scroll burst, not one per scroll event
+      scroller.dataset.scrolling = '';
+      timer = setTimeout(settle, SCROLL_IDLE_MS);
+    };
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      scroller.removeEventListener('scroll', onScroll);
+      clearTimeout(timer);
+    };
+  }, [scrollRef, mounted]);
+}
 
 export function PoolEmpty({ text }: { text: string }) {
   return <EmptyState title={text} icon="user" />;

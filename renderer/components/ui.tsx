@@ -295,11 +295,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** `toLocaleDateString()`'s format, made once: the pool's rows call `ago` for every row they show. */
+const localDate = new Intl.DateTimeFormat();
+
 /** "just now", "5 min ago", "3 h ago", or a date. */
 export function ago(iso: string, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const at = Date.parse(iso);
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
   if (seconds < 45) return 'just now';
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
+  return localDate.format(at);
 }

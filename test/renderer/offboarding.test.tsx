@@ -65,6 +65,64 @@ describe('pool table', () => {
     vi.restoreAllMocks();
   });
 
+  it('scrolling gives the entering rows the leaving rows’ elements without adding, removing or moving any, and tells assistive technology the rows in order', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    render(<PoolTable store={pool} label="Pool" />);
+    const grid = screen.getByRole('grid', { name: 'Pool' });
+    await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(0));
+    const body = grid.querySelector('[role="rowgroup"].pool-body')!;
+    const elements = [...body.children];
+    const moves: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => moves.push(...records));
+    observer.observe(body, { childList: true });
+    // A wheel step at a time (~14 rows), across a page boundary, then a jump and back.
+    for (const index of [14, 28, 42, 95, 110, 3000, 20]) {
+      scrollTo(grid, index * ROW_HEIGHT);
+      await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(index));
+      // Screen readers read the rows in the order aria-owns gives: every rendered row, by index.
+      const owned = body.getAttribute('aria-owns')!.split(' ').map((id) => document.getElementById(id));
+      const indices = owned.map((row) => Number(row?.getAttribute('aria-rowindex')) - 2);
+      expect(owned.every((row) => row?.parentElement === body)).toBe(true);
+      expect(indices).toEqual(Array.from({ length: body.children.length }, (_, k) => indices[0]! + k));
+      expect(indices).toContain(index);
+    }
+    await pause(0);
+    observer.disconnect();
+    expect(moves).toEqual([]);
+    expect([...body.children]).toEqual(elements);
+    vi.restoreAllMocks();
+  });
+
+  it('lets the pointer through the rows while the table scrolls, and gives it back once it has been still for 150 ms', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    render(<PoolTable store={pool} label="Pool" />);
+    const grid = screen.getByRole('grid', { name: 'Pool' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      expect(grid.hasAttribute('data-scrolling')).toBe(false);
+      scrollTo(grid, 600);
+      expect(grid.hasAttribute('data-scrolling')).toBe(true);
+      // Still scrolling 100 ms later: the pause counts from the last scroll event.
+      vi.advanceTimersByTime(100);
+      scrollTo(grid, 1200);
+      vi.advanceTimersByTime(100);
+      expect(grid.hasAttribute('data-scrolling')).toBe(true);
+      vi.advanceTimersByTime(60);
+      expect(grid.hasAttribute('data-scrolling')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
+  });
+
   it('pages fetched while scrolling leave the toolbar alone: no spinner, no change to the announced total; a new search shows the spinner outside it', async () => {
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
     vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
