@@ -1,31 +1,50 @@
 /**
- * The hot read, `GET /scim/v2/<connectionId>/Users/<id>` without a query, answered straight from
- * node:http's request event instead of through Fastify's request lifecycle (routing, request and
- * reply objects, a child logger, five hooks, onSend and the reply's serialisation), which cost more
- * CPU than the read itself (bench/RESULTS.md). It is the one request every directory sends most.
+ * The hot reads, answered straight from node:http's request event instead of through Fastify's
+ * request lifecycle (routing, request and reply objects, a child logger, five hooks, onSend and the
+ * reply's serialisation), which cost more CPU than a read by id itself (bench/RESULTS.md):
+ * `GET /scim/v2/<connectionId>/Users/<id>` without a query (what directories read before every
+ * update), and `GET /scim/v2/<connectionId>/Users?…` without `attributes`/`excludedAttributes`
+ * (userName filter lookups before every create, import pages).
  *
- * It runs the route's own code, never a copy of a rule: the app's concurrency gate and its yield
+ * It runs the routes' own code, never a copy of a rule: the app's concurrency gate and its yield
  * (concurrencyLimit.ts), authentication, request log and usage record (endpointServices.ts), the
- * read and its JSON text (`readWholeUserJson`, what the Users route answers with), and the error
- * mapping (`scimErrorFor`). Anything else, and anything it is not sure of (a query, a HEAD, an id
+ * query parsed by the router's own parser (fast-querystring), the reads and their JSON text
+ * (`readWholeUserJson`, `listUsersJson`: what the Users routes answer with), and the error mapping
+ * (`scimErrorFor`). Anything else, and anything it is not sure of (a projection, a HEAD, an id
  * with characters that would need decoding, a trailing slash, the app closing), goes to Fastify.
  * test/integration/scim-hot-read-fast-path.test.ts compares both paths' answers and log rows.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import { parse as parseQueryString } from 'fast-querystring';
 import type { Store } from '../store/database.js';
 import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns.js';
 import { yieldToArrivedRequests, type ConcurrencyGate } from '../concurrencyLimit.js';
 import type { ScimError } from './errors.js';
 import type { ScimEndpointServices, ScimRequestContext } from './endpointServices.js';
+import type { RawQuery } from './listQuery.js';
 import { scimErrorFor } from './plugin.js';
-import { readWholeUserJson } from './routes/resources.js';
+import { listUsersJson, readWholeUserJson } from './routes/resources.js';
 
 /**
  * Matched as the router would (paths are case-insensitive), but only ids made of unreserved
  * characters, which no router decodes differently, and no longer than the router's parameters.
  */
-const HOT_READ_URL = /^\/scim\/v2\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/users\/([A-Za-z0-9][A-Za-z0-9._~-]{0,99})$/i;
+const USER_BY_ID_URL = /^\/scim\/v2\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/users\/([A-Za-z0-9][A-Za-z0-9._~-]{0,99})$/i;
+/** The query is everything after the first `?` (a `#` would end it for the router: left to Fastify). */
+const USERS_LIST_URL = /^\/scim\/v2\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/users(?:\?([^#]*))?$/i;
+
+/** Projections keep the object path of the routes (their names are matched ignoring case, as listQuery.ts does). */
+function asksProjection(query: RawQuery): boolean {
+  for (const name of Object.keys(query)) {
+    const lower = name.toLowerCase();
+    if (lower === 'attributes' || lower === 'excludedattributes') return true;
+  }
+  return false;
+}
+
+/** Reads what the request asks for and hands its 200 body to `ok`; throws what the route would. */
+type Respond = (context: ScimRequestContext, ok: (json: string) => void) => Promise<void>;
 
 export interface HotReadFastPathOptions {
   db: Store;
@@ -52,7 +71,7 @@ export function hotReadFastPath({ db, services, gate, log }: HotReadFastPathOpti
     send(response, error.status, headers, JSON.stringify(error.toBody()));
   }
 
-  async function answer(request: IncomingMessage, response: ServerResponse, connectionId: string, id: string): Promise<void> {
+  async function answer(request: IncomingMessage, response: ServerResponse, connectionId: string, respond: Respond): Promise<void> {
     const startedAt = performance.now();
     if (gate.limited) {
       if (!gate.tryAdmit(response)) return sendError(response, gate.scimRefusal());
@@ -65,10 +84,14 @@ export function hotReadFastPath({ db, services, gate, log }: HotReadFastPathOpti
         authorization: request.headers.authorization,
         clientAddress: request.socket.remoteAddress ?? '',
       });
-      const body = await readWholeUserJson(db, context.connection.id, id, context.baseUrl);
-      recordWhenFinished(request, response, context, startedAt);
-      send(response, 200, {}, body);
+      const known = context;
+      await respond(known, (body) => {
+        recordWhenFinished(request, response, known, startedAt);
+        send(response, 200, {}, body);
+      });
     } catch (error) {
+      // A list page is answered inside its read-only transaction; should that then fail, the answer stands.
+      if (response.headersSent) return log.warn({ err: error }, 'a SCIM read failed after it was answered');
       const scimError = scimErrorFor(error, log);
       // Unauthenticated requests have no context; they are not recorded in any connection's log.
       if (context) {
@@ -88,9 +111,24 @@ export function hotReadFastPath({ db, services, gate, log }: HotReadFastPathOpti
 
   const fastPath = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (closing || request.method !== 'GET') return false;
-    const match = HOT_READ_URL.exec(request.url ?? '');
-    if (!match) return false;
-    answer(request, response, match[1]!, match[2]!).catch((error: unknown) => {
+    const url = request.url ?? '';
+    let connectionId: string;
+    let respond: Respond;
+    const byId = USER_BY_ID_URL.exec(url);
+    if (byId) {
+      connectionId = byId[1]!;
+      const id = byId[2]!;
+      respond = async (context, ok) => ok(await readWholeUserJson(db, context.connection.id, id, context.baseUrl));
+    } else {
+      const list = USERS_LIST_URL.exec(url);
+      if (!list) return false;
+      // As the router parses it (find-my-way: an empty query is no parameters).
+      const query = (list[2] ? parseQueryString(list[2]) : {}) as RawQuery;
+      if (asksProjection(query)) return false;
+      connectionId = list[1]!;
+      respond = (context, ok) => listUsersJson(db, context.connection.id, context.baseUrl, query, ok);
+    }
+    answer(request, response, connectionId, respond).catch((error: unknown) => {
       // Only writing the answer itself can get here (the socket gone mid-write); nothing is left to send.
       log.warn({ err: error }, 'could not answer a SCIM read');
     });

@@ -47,7 +47,7 @@ import { listResponseJson, renderResourceJson } from '../resource/renderJson.js'
 import { isAttributeReturned, projectAttributes } from '../resource/project.js';
 import { normalizePatchRequest } from '../patch/normalize.js';
 import { applyPatch, type MemberChange } from '../patch/apply.js';
-import { parseListQuery, parseProjectionQuery, type ProjectionQuery, type RawQuery } from '../listQuery.js';
+import { parseListQuery, parseProjectionQuery, type ListQuery, type ProjectionQuery, type RawQuery } from '../listQuery.js';
 
 type Db = Kysely<Database>;
 
@@ -121,6 +121,38 @@ export async function readWholeUserJson(db: Db, connectionId: string, id: string
   return wholeUserJson(await mustFindUserWithGroups(db, connectionId, id), baseUrl);
 }
 
+const compileListFilter = (kind: ResourceKind, db: Store, list: ListQuery) =>
+  list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
+
+/** A list page with its total and relations, consistent: on PostgreSQL a Users page is one statement on its own, else one transaction. */
+const readPage = <T>(kind: ResourceKind, db: Store, respond: (trx: Db) => Promise<T>): Promise<T> =>
+  listsInOneStatement(db) && kind.table === 'scim_users' ? respond(db) : db.transaction().execute(respond);
+
+/**
+ * A list page without a projection, rendered straight to JSON text and handed to `answer` at once
+ * (inside the page's read-only transaction: there is nothing to wait for).
+ */
+async function listPageJson(kind: ResourceKind, db: Store, connectionId: string, baseUrl: string, list: ListQuery, answer: (json: string) => void): Promise<void> {
+  const where = compileListFilter(kind, db, list);
+  await readPage(kind, db, async (trx) => {
+    const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
+    const related = page.related ?? (await kind.loadRelated(trx, page.rows.map((r) => r.id)));
+    const resources = page.rows.map((row) => kind.renderJson(row, `${baseUrl}${kind.resourceType.endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl));
+    answer(listResponseJson({ totalResults: page.total, startIndex: list.startIndex, resources }));
+  });
+}
+
+/**
+ * GET /Users (filter lookups, import pages) without `attributes`/`excludedAttributes`: the Users
+ * route answers with this, and so does the fast path (server/scim/hotReadFastPath.ts). Throws the
+ * route's 400s for a bad query or filter, before reading anything.
+ */
+export async function listUsersJson(db: Store, connectionId: string, baseUrl: string, query: RawQuery, answer: (json: string) => void): Promise<void> {
+  const list = parseListQuery(query);
+  if (!asksNoProjection(list)) throw new Error('listUsersJson answers lists without a projection only');
+  await listPageJson(userKind, db, connectionId, baseUrl, list, answer);
+}
+
 interface RouteOptions {
   db: Store;
   clock: () => number;
@@ -146,12 +178,6 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       return rows.map((row) =>
         projectAttributes(kind.resourceType, kind.render(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl), projection),
       );
-    }
-
-    /** `present` for requests without a projection: each resource as JSON text. */
-    async function presentJson(trx: Db, rows: ResourceRow[], baseUrl: string, loaded?: Map<string, MemberRef[]>): Promise<string[]> {
-      const related = loaded ?? (await kind.loadRelated(trx, rows.map((r) => r.id)));
-      return rows.map((row) => kind.renderJson(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl));
     }
 
     async function applyMemberChanges(trx: Db, connectionId: string, groupId: string, changes: MemberChange[]): Promise<void> {
@@ -198,17 +224,16 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
     }
 
     app.get(endpoint, async (request, reply) => {
-      const query = request.query as RawQuery;
-      const list = parseListQuery(query);
-      const where = list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
-      const connectionId = request.scim.connection.id;
-      const respond = async (trx: Db) => {
-        const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
-        if (asksNoProjection(list)) {
-          const resources = await presentJson(trx, page.rows, request.scim.baseUrl, page.related);
-          return reply.type(SCIM_CONTENT_TYPE).send(listResponseJson({ totalResults: page.total, startIndex: list.startIndex, resources }));
-        }
-        const resources = await present(trx, page.rows, request.scim.baseUrl, list, page.related);
+      const list = parseListQuery(request.query as RawQuery);
+      const { connection, baseUrl } = request.scim;
+      if (asksNoProjection(list)) {
+        await listPageJson(kind, db, connection.id, baseUrl, list, (json) => reply.type(SCIM_CONTENT_TYPE).send(json));
+        return reply;
+      }
+      const where = compileListFilter(kind, db, list);
+      return readPage(kind, db, async (trx) => {
+        const page = await listResources(trx, kind.table, { connectionId: connection.id, where, offset: list.startIndex - 1, limit: list.count });
+        const resources = await present(trx, page.rows, baseUrl, list, page.related);
         return {
           schemas: [SCIM_LIST_RESPONSE],
           totalResults: page.total,
@@ -216,9 +241,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           itemsPerPage: resources.length,
           Resources: resources,
         };
-      };
-      // On PostgreSQL a Users page, its total and the users' groups are one statement, consistent on its own.
-      return listsInOneStatement(db) && kind.table === 'scim_users' ? respond(db) : db.transaction().execute(respond);
+      });
     });
 
     app.get<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
