@@ -4,11 +4,13 @@
  * - deactivated (`active` false, however the directory phrased it) or deleted → the linked member
  *   is removed (see memberRemoval.ts) and invites made from that directory user are cancelled;
  * - otherwise → the linked member's name and email follow the directory;
- * - always → admins watching the pool hear that it changed.
+ * - whenever the pool changed → admins watching it hear so. A write that leaves the user as it was
+ *   (a directory repeating itself) changes nothing here, except that a repeated deactivation still
+ *   ends any access left (a last owner whose removal was refused before).
  * Reactivation needs nothing here: the pool derives "available" from the directory's state.
  */
-import type { Kysely } from 'kysely';
-import type { Database, ScimConnectionsTable } from '../store/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, InviteStatus, MembersTable, MemberStatus, ScimConnectionsTable } from '../store/schema.js';
 import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import type { StoredResource } from '../store/scimResources.js';
 import type { DomainContext } from './context.js';
@@ -17,17 +19,51 @@ import { emailOf, nameOf } from './directoryPerson.js';
 import { recordAudit } from './audit.js';
 
 export type DirectoryChange =
-  /** `created`: the user did not exist before this transaction, so no member or invite can be linked to it. */
-  | { kind: 'written'; scimUserId: string; resource: StoredResource; created?: boolean }
+  /**
+   * `created`: the user did not exist before this transaction, so no member or invite can be linked to it.
+   * `previous`: the stored resource this write replaced (PUT, PATCH); `unchanged`: the write left it
+   * exactly as it was (a directory repeating itself).
+   */
+  | { kind: 'written'; scimUserId: string; resource: StoredResource; created?: boolean; previous?: StoredResource; unchanged?: boolean }
   | { kind: 'deleted'; scimUserId: string };
 
 export function connectionActor(connection: Pick<ScimConnectionsTable, 'id' | 'name'>) {
   return { type: 'connection' as const, id: connection.id, label: connection.name };
 }
 
-/** Every directory write looks its user's member up: compiled once, not built per request. */
+/**
+ * The statuses these statements look for are written into the SQL, never bound: a parameter
+ * compared with `status`, which the partial indexes on members and invites are conditioned on,
+ * makes SQLite re-prepare the statement every time it is bound again (it checks whether the value
+ * lets the partial index be used): a member lookup cost 30 µs instead of 11.
+ */
+const ACTIVE = sql.lit<MemberStatus>('active');
+const PENDING = sql.lit<InviteStatus>('pending');
+
+/** A directory write that may change a member's name or email looks the member up: compiled once, not built per request. */
 const activeMemberLinkedTo = new PrecompiledQuery((db: Kysely<Database>, [orgId, scimUserId]: [orgId: string, scimUserId: string]) =>
-  db.selectFrom('members').selectAll().where('org_id', '=', orgId).where('scim_user_id', '=', scimUserId).where('status', '=', 'active'),
+  db.selectFrom('members').selectAll().where('org_id', '=', orgId).where('scim_user_id', '=', scimUserId).where('status', '=', ACTIVE),
+);
+
+/**
+ * What a deactivation has to end, in one statement: the active member linked to the directory
+ * user (all columns null when there is none) and how many pending invites were made from it
+ * (almost always none, which spares the statement that would cancel them).
+ */
+const accessLinkedTo = new PrecompiledQuery((db: Kysely<Database>, [orgId, scimUserId]: [orgId: string, scimUserId: string]) =>
+  db
+    .selectFrom(db.selectNoFrom(sql<number>`1`.as('one')).as('one'))
+    .leftJoin('members as m', (join) => join.on('m.org_id', '=', orgId).on('m.scim_user_id', '=', scimUserId).on('m.status', '=', ACTIVE))
+    .selectAll('m')
+    .select((eb) =>
+      eb
+        .selectFrom('invites as i')
+        .select(eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('i.org_id', '=', orgId)
+        .where('i.scim_user_id', '=', scimUserId)
+        .where('i.status', '=', PENDING)
+        .as('pending_invites'),
+    ),
 );
 
 export async function applyDirectoryChange(
@@ -36,19 +72,35 @@ export async function applyDirectoryChange(
   change: DirectoryChange,
 ): Promise<void> {
   const orgId = connection.org_id;
-  const deactivated = change.kind === 'deleted' || change.resource.active === false;
+  const poolChanged = () => ctx.events.add(orgId, { type: 'pool.changed', connectionId: connection.id, poolEntryIds: [change.scimUserId] });
+  const unchanged = change.kind === 'written' && change.unchanged === true;
   // Nothing links to a brand-new directory user yet (no member, no invite): the pool only has to hear of it.
-  if (!(change.kind === 'written' && change.created === true)) {
+  if (change.kind === 'written' && change.created === true) return poolChanged();
+
+  if (change.kind === 'written' && change.resource.active !== false) {
+    // The directory repeated what it had said: the member already follows it and the pool shows the same.
+    if (unchanged) return;
+    // Name and email as before (a title, an `active` true again): there is nothing for a member to follow.
+    if (change.previous && nameOf(change.previous) === nameOf(change.resource) && emailOf(change.previous) === emailOf(change.resource)) return poolChanged();
     const [member] = (await activeMemberLinkedTo.execute(ctx.db, [orgId, change.scimUserId])).rows;
-    if (deactivated) {
-      const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;
-      if (member) await removeMember(ctx, member, reason);
-      else await cancelInvitesForDirectoryUser(ctx, orgId, change.scimUserId, reason);
-    } else if (member) {
-      await followProfile(ctx, member, change.resource);
-    }
+    if (member) await followProfile(ctx, member, change.resource);
+    return poolChanged();
   }
-  ctx.events.add(orgId, { type: 'pool.changed', connectionId: connection.id, poolEntryIds: [change.scimUserId] });
+
+  // Deactivated (`active` false, however the directory phrased it) or deleted.
+  const [links] = (await accessLinkedTo.execute(ctx.db, [orgId, change.scimUserId])).rows;
+  const pendingInvites = Number(links?.pending_invites ?? 0);
+  const reason = change.kind === 'deleted' ? `deleted in ${connection.name}` : `deactivated in ${connection.name}`;
+  let accessEnded = false;
+  if (links?.id) {
+    // Also when the user was already inactive: a last owner refused before may be removable now.
+    const outcome = await removeMember(ctx, links as MembersTable, reason, { pendingInvites });
+    accessEnded = outcome.kind === 'removed';
+  } else if (pendingInvites > 0) {
+    accessEnded = (await cancelInvitesForDirectoryUser(ctx, orgId, change.scimUserId, reason)) > 0;
+  }
+  // A repeated "deactivate" that found nothing left to end changed nothing the pool shows.
+  if (!unchanged || accessEnded) poolChanged();
 }
 
 async function followProfile(
@@ -67,7 +119,7 @@ async function followProfile(
       .select('id')
       .where('org_id', '=', member.org_id)
       .where('email_lower', '=', email.toLowerCase())
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE)
       .executeTakeFirst());
   const nextEmail = clash ? member.email : email;
   await ctx.db

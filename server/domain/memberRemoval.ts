@@ -4,7 +4,9 @@
  * directory user are cancelled, and the audit log and live events say so. The last owner is never
  * removed; the refusal is recorded and raised as an alert instead.
  */
-import type { MembersTable } from '../store/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, MembersTable } from '../store/schema.js';
+import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import type { DomainContext } from './context.js';
 import { recordAudit } from './audit.js';
 import { newId } from './ids.js';
@@ -23,7 +25,7 @@ export async function isLastOwner(ctx: DomainContext, member: MembersTable): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('org_id', '=', member.org_id)
     .where('role', '=', 'owner')
-    .where('status', '=', 'active')
+    .where('status', '=', sql.lit('active'))
     .where('id', '!=', member.id)
     .executeTakeFirstOrThrow();
   return Number(others.n) === 0;
@@ -74,21 +76,38 @@ async function refuseLastOwnerRemoval(ctx: DomainContext, member: MembersTable, 
   return { kind: 'refused', reason: message, alertId };
 }
 
+// A directory's deprovisioning wave removes members one request after another: these statements
+// are compiled once, not built per removal (see store/precompiledQuery.ts).
+
+/** Cancels in one statement and says which were cancelled (RETURNING: SQLite ≥ 3.35 and PostgreSQL). */
+const cancelPendingInvites = new PrecompiledQuery(
+  (db: Kysely<Database>, [now, reason, orgId, scimUserId]: [now: string, reason: string, orgId: string, scimUserId: string]) =>
+    db
+      .updateTable('invites')
+      .set({ status: 'cancelled', status_changed_at: now, status_reason: reason })
+      .where('org_id', '=', orgId)
+      .where('scim_user_id', '=', scimUserId)
+      // Written into the SQL, not bound: see ACTIVE in directorySync.ts.
+      .where('status', '=', sql.lit('pending'))
+      .returning(['id', 'email']),
+);
+
+const markRemoved = new PrecompiledQuery(
+  (db: Kysely<Database>, v: [now: string, byType: MembersTable['removed_by_type'], byId: string | null, byLabel: string, reason: string, memberId: string]) =>
+    db
+      .updateTable('members')
+      .set({ status: 'removed', removed_at: v[0], removed_by_type: v[1], removed_by_id: v[2], removed_by_label: v[3], removal_reason: v[4], updated_at: v[0] })
+      .where('id', '=', v[5]),
+);
+
+const revokeDeviceTokens = new PrecompiledQuery((db: Kysely<Database>, [now, reason, memberId]: [now: string, reason: string, memberId: string]) =>
+  db.updateTable('device_tokens').set({ revoked_at: now, revoked_reason: reason }).where('member_id', '=', memberId).where('revoked_at', 'is', null),
+);
+
 /** Cancels the pending invites made from a directory user; returns how many. */
 export async function cancelInvitesForDirectoryUser(ctx: DomainContext, orgId: string, scimUserId: string, reason: string): Promise<number> {
-  const pending = await ctx.db
-    .selectFrom('invites')
-    .select(['id', 'email'])
-    .where('org_id', '=', orgId)
-    .where('scim_user_id', '=', scimUserId)
-    .where('status', '=', 'pending')
-    .execute();
-  for (const invite of pending) {
-    await ctx.db
-      .updateTable('invites')
-      .set({ status: 'cancelled', status_changed_at: ctx.now, status_reason: reason })
-      .where('id', '=', invite.id)
-      .execute();
+  const { rows: cancelled } = await cancelPendingInvites.execute(ctx.db, [ctx.now, reason, orgId, scimUserId]);
+  for (const invite of cancelled) {
     await recordAudit(ctx, {
       orgId,
       kind: 'invite.cancelled',
@@ -97,33 +116,21 @@ export async function cancelInvitesForDirectoryUser(ctx: DomainContext, orgId: s
     });
     ctx.events.add(orgId, { type: 'invite.cancelled', inviteId: invite.id, email: invite.email, by: ctx.actor });
   }
-  return pending.length;
+  return cancelled.length;
 }
 
-export async function removeMember(ctx: DomainContext, member: MembersTable, reason: string): Promise<RemovalOutcome> {
+/**
+ * `pendingInvites`: how many pending invites the caller already knows were made from the member's
+ * directory user (directorySync.ts reads it with the member); 0 spares the statement that cancels them.
+ */
+export async function removeMember(ctx: DomainContext, member: MembersTable, reason: string, known?: { pendingInvites: number }): Promise<RemovalOutcome> {
   if (await isLastOwner(ctx, member)) return refuseLastOwnerRemoval(ctx, member, reason);
 
-  await ctx.db
-    .updateTable('members')
-    .set({
-      status: 'removed',
-      removed_at: ctx.now,
-      removed_by_type: ctx.actor.type,
-      removed_by_id: ctx.actor.id,
-      removed_by_label: ctx.actor.label,
-      removal_reason: reason,
-      updated_at: ctx.now,
-    })
-    .where('id', '=', member.id)
-    .execute();
-  const revoked = await ctx.db
-    .updateTable('device_tokens')
-    .set({ revoked_at: ctx.now, revoked_reason: `member removed: ${reason}` })
-    .where('member_id', '=', member.id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  const revokedDevices = Number(revoked.numUpdatedRows);
-  const cancelledInvites = member.scim_user_id ? await cancelInvitesForDirectoryUser(ctx, member.org_id, member.scim_user_id, reason) : 0;
+  await markRemoved.execute(ctx.db, [ctx.now, ctx.actor.type, ctx.actor.id, ctx.actor.label, reason, member.id]);
+  const revoked = await revokeDeviceTokens.execute(ctx.db, [ctx.now, `member removed: ${reason}`, member.id]);
+  const revokedDevices = Number(revoked.numAffectedRows ?? 0);
+  const cancelledInvites =
+    member.scim_user_id && known?.pendingInvites !== 0 ? await cancelInvitesForDirectoryUser(ctx, member.org_id, member.scim_user_id, reason) : 0;
 
   await recordAudit(ctx, {
     orgId: member.org_id,

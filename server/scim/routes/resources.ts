@@ -285,8 +285,10 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       const connectionId = connection.id;
       return inTransaction(connection, async (trx, ctx) => {
         const { current, related } = await mustFindForWrite(trx, connectionId, request.params.id);
-        const row = await updateResource(trx, kind.table, current, resource, ctx.now).catch((e) => refuseDuplicate(e, resource));
-        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
+        // A User PUT that repeats the stored user changes nothing (a Group PUT still replaces its members).
+        const unchanged = kind.table === 'scim_users' && JSON.stringify(resource) === JSON.stringify(current.resource);
+        const row = unchanged ? current : await updateResource(trx, kind.table, current, resource, ctx.now).catch((e) => refuseDuplicate(e, resource));
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource, previous: current.resource, unchanged });
         // PUT replaces the whole resource (RFC 7644 §3.5.1): for a Group that includes its members.
         if (kind.relation === 'members') {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
@@ -309,7 +311,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           row = await updateResource(trx, kind.table, current, resource, now).catch((e) => refuseDuplicate(e, resource));
         }
         // Also when nothing changed: a directory repeating "deactivate" must still end any access left.
-        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource });
+        await directoryChanged(ctx, connection, { kind: 'written', scimUserId: row.id, resource: row.resource, previous: current.resource, unchanged: row === current });
         if (memberChanges.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, memberChanges);
           if (row === current) row = await touchResource(trx, kind.table, current, now);
