@@ -10,6 +10,7 @@ import * as m004 from './004_pool_search_covering_index.js';
 import * as m005 from './005_live_resources_seq_index.js';
 import * as m006 from './006_links_by_directory_user.js';
 import * as m007 from './007_pool_deactivated_index.js';
+import * as m008 from './008_drop_unused_user_email_index.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005_live_resources_seq_index': m005,
   '006_links_by_directory_user': m006,
   '007_pool_deactivated_index': m007,
+  '008_drop_unused_user_email_index': m008,
 };
 
 export const migrationProvider: MigrationProvider = {
