@@ -5,13 +5,17 @@
  * what is published here to the others and delivers theirs here.
  */
 import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
 import type { LiveEvent } from '../../shared/api/events.js';
+import type { Database } from '../store/schema.js';
 
 export type LiveEventListener = (event: LiveEvent) => void;
 
 /** Carries published events to the other backend instances; sending never throws. */
 export interface EventRelay {
   send(orgId: string, event: LiveEvent): void;
+  /** Sends them as part of transaction `trx`, to be delivered when it commits (PostgreSQL's NOTIFY). */
+  sendOnCommit?(trx: Kysely<Database>, events: ReadonlyArray<{ orgId: string; event: LiveEvent }>): Promise<void>;
 }
 
 export class EventBus {
@@ -34,6 +38,16 @@ export class EventBus {
     this.relay?.send(orgId, event);
   }
 
+  /**
+   * Hands a transaction's events to the relay inside that transaction, where the relay can: true
+   * if it took them, and then `PendingEvents.publishTo` must not relay them again.
+   */
+  async relayOnCommit(trx: Kysely<Database>, pending: PendingEvents): Promise<boolean> {
+    if (this.relay?.sendOnCommit === undefined || pending.size === 0) return false;
+    await this.relay.sendOnCommit(trx, pending.list);
+    return true;
+  }
+
   /** An event another instance published: for this process's subscribers only, never relayed back. */
   deliver(orgId: string, event: LiveEvent): void {
     this.emitter.emit(orgId, event);
@@ -53,7 +67,19 @@ export class PendingEvents {
     this.queued.push({ orgId, event });
   }
 
-  publishTo(bus: EventBus): void {
-    for (const { orgId, event } of this.queued.splice(0)) bus.publish(orgId, event);
+  get size(): number {
+    return this.queued.length;
+  }
+
+  get list(): ReadonlyArray<{ orgId: string; event: LiveEvent }> {
+    return this.queued;
+  }
+
+  /** `relayed`: the relay already has them (EventBus.relayOnCommit); only local subscribers are left. */
+  publishTo(bus: EventBus, relayed = false): void {
+    for (const { orgId, event } of this.queued.splice(0)) {
+      if (relayed) bus.deliver(orgId, event);
+      else bus.publish(orgId, event);
+    }
   }
 }

@@ -17,10 +17,14 @@ export async function runDomainTransaction<T>(
   // A new collection per attempt: on PostgreSQL a transaction that lost a serialization race runs
   // again (store/postgres.ts), and only the attempt that committed may be heard of.
   let events = new PendingEvents();
-  const result = await deps.db.transaction().execute((trx) => {
+  let relayed = false;
+  const result = await deps.db.transaction().execute(async (trx) => {
     events = new PendingEvents();
-    return work({ db: trx, now: nowIso(deps.clock), actor, events });
+    const value = await work({ db: trx, now: nowIso(deps.clock), actor, events });
+    // On PostgreSQL other instances hear of the events through a NOTIFY sent with the COMMIT.
+    relayed = await deps.bus.relayOnCommit(trx, events);
+    return value;
   });
-  events.publishTo(deps.bus);
+  events.publishTo(deps.bus, relayed);
   return result;
 }

@@ -14,12 +14,24 @@
  * - a transaction that ran no statement sends neither its BEGIN nor its COMMIT/ROLLBACK;
  * - a client released to the pool with a BEGIN still unsent forgets it (`forgetUnsentBegin`), so
  *   the next borrower's statements never run inside a transaction they did not open.
+ *
+ * The same way, the NOTIFY that tells other instances about a transaction's live events
+ * (`NOTIFY_AT_COMMIT`, postgresEventRelay.ts) is held and sent in front of its COMMIT: the events
+ * reach the others exactly when the change commits, with no round trip (or transaction) of their own.
  */
 import pg from 'pg';
 import { NamedStatementClient, queryConfigFor } from './postgresNamedStatements.js';
 
 const TRANSACTION_START = /^(?:begin|start transaction)\b/i;
 const TRANSACTION_END = /^(?:commit|rollback)$/i;
+
+/** pg_notify on channel $1 for each payload of $2 (a JSON array of strings), in order. */
+export const NOTIFY_STATEMENT = 'select pg_notify($1, p) from json_array_elements_text($2::json) with ordinality as t(p, n) order by n';
+/**
+ * NOTIFY_STATEMENT to be sent with the transaction's COMMIT (PostgreSQL delivers notifications at
+ * commit anyway, and drops them on rollback). Outside a transaction it runs at once.
+ */
+export const NOTIFY_AT_COMMIT = `/* at commit */ ${NOTIFY_STATEMENT}`;
 
 /** The protocol connection pg's Query writes to (not part of pg's type declarations). */
 interface ProtocolConnection {
@@ -32,21 +44,31 @@ type QueryCallback = (error: Error | undefined, result: pg.QueryResult | pg.Quer
 
 const sendStatement = (pg.Query.prototype as unknown as { prepare(this: pg.Query, connection: ProtocolConnection): void }).prepare;
 
-/** A statement whose Parse/Bind/Execute follow those of the transaction's BEGIN, before one Sync. */
-class StatementAfterBegin extends pg.Query {
+interface HeldStatement {
+  text: string;
+  /** Text only: held statements are bound as they are, without pg's value conversion. */
+  values: string[];
+}
+
+/** A statement whose Parse/Bind/Execute follow those of the statements held for it, before one Sync. */
+class StatementAfterHeld extends pg.Query {
   constructor(
-    private readonly begin: string,
+    private readonly held: HeldStatement[],
     config: pg.QueryConfig,
     callback: QueryCallback,
   ) {
-    // Extended protocol even for a statement without parameters: the simple one has no room for BEGIN.
+    // Extended protocol even for a statement without parameters: the simple one has no room for the others.
     super({ ...config, queryMode: 'extended' } as pg.QueryConfig, callback as never);
   }
 
-  prepare(connection: ProtocolConnection): void {
-    connection.parse({ text: this.begin, name: '', types: [] });
-    connection.bind({ portal: '', statement: '', values: [] });
-    connection.execute({ portal: '' });
+  prepare(connection: ProtocolConnection & { describe(message: { type: string; name: string }): void }): void {
+    for (const { text, values } of this.held) {
+      connection.parse({ text, name: '', types: [] });
+      connection.bind({ portal: '', statement: '', values });
+      // Described so that rows it returns (pg_notify's) arrive as a result of their own.
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '' });
+    }
     sendStatement.call(this, connection);
   }
 }
@@ -57,29 +79,45 @@ function answered(command: string): pg.QueryResult {
 }
 
 export class DeferredBeginClient extends NamedStatementClient {
-  private unsentBegin: string | undefined;
+  /** Statements to send in front of the next one: this transaction's BEGIN, its NOTIFY. */
+  private held: HeldStatement[] = [];
+  private beginHeld = false;
 
-  /** Called when the pool takes the client back: a BEGIN not sent by then never will be. */
+  /** Called when the pool takes the client back: what was not sent by then never will be. */
   forgetUnsentBegin(): void {
-    this.unsentBegin = undefined;
+    this.held = [];
+    this.beginHeld = false;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: unknown[]): any {
     const [text, values] = args;
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return super.query(...args);
-    if (this.unsentBegin === undefined) {
-      if (values.length > 0 || !TRANSACTION_START.test(text)) return super.query(text, values);
-      this.unsentBegin = text;
+    if (values.length === 0 && this.held.length === 0 && TRANSACTION_START.test(text)) {
+      this.held = [{ text, values: [] }];
+      this.beginHeld = true;
       return Promise.resolve(answered('BEGIN'));
     }
-    const begin = this.unsentBegin;
-    this.unsentBegin = undefined;
-    if (values.length === 0 && TRANSACTION_END.test(text)) return Promise.resolve(answered(text));
+    if (text === NOTIFY_AT_COMMIT) {
+      if (!this.beginHeld && this.getTransactionStatus() !== 'T') return super.query(NOTIFY_STATEMENT, values);
+      this.held.push({ text: NOTIFY_STATEMENT, values: values.map(String) });
+      return Promise.resolve(answered('SELECT'));
+    }
+    if (this.held.length === 0) return super.query(text, values);
+    const held = this.held;
+    const beginHeld = this.beginHeld;
+    const onlyBegin = beginHeld && held.length === 1;
+    this.forgetUnsentBegin();
+    if (values.length === 0 && TRANSACTION_END.test(text)) {
+      const rollback = /^rollback$/i.test(text);
+      // Nothing ran in the transaction, or nothing of it is to be kept: what was held need not be sent.
+      if (onlyBegin || (rollback && beginHeld)) return Promise.resolve(answered(text));
+      if (rollback) return super.query(text, values);
+    }
     return new Promise<pg.QueryResult>((resolve, reject) => {
-      // Two results come back, BEGIN's and the statement's: the caller asked for the statement's.
+      // One result per statement sent: the caller asked for the last one's.
       const done: QueryCallback = (error, results) => (error ? reject(error) : resolve(Array.isArray(results) ? results[results.length - 1]! : results));
-      super.query(new StatementAfterBegin(begin, queryConfigFor(text, values), done));
+      super.query(new StatementAfterHeld(held, queryConfigFor(text, values), done));
     });
   }
 }

@@ -12,10 +12,11 @@
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { LiveEvent } from '../../shared/api/events.js';
 import type { EventBus, EventRelay } from '../domain/eventBus.js';
 import type { Database } from './schema.js';
+import { NOTIFY_AT_COMMIT, NOTIFY_STATEMENT } from './postgresDeferredBegin.js';
 
 export const LIVE_EVENTS_CHANNEL = 'scim_directory_sync_live_events';
 /** Below PostgreSQL's 8000-byte payload limit, with room for the envelope of a part. */
@@ -82,6 +83,17 @@ export class PostgresEventRelay implements EventRelay {
     this.sending = this.sending.then(() => this.drain());
   }
 
+  /**
+   * Sends the events as part of the transaction `trx`: the NOTIFY goes with its COMMIT
+   * (postgresDeferredBegin.ts), so the other instances hear of them exactly when it commits, and
+   * never of a rolled-back one. No round trip of its own.
+   */
+  async sendOnCommit(trx: Kysely<Database>, events: ReadonlyArray<{ orgId: string; event: LiveEvent }>): Promise<void> {
+    if (this.closed || events.length === 0) return;
+    const payloads = events.flatMap(({ orgId, event }) => this.payloadsOf({ i: this.instanceId, o: orgId, e: event }));
+    await trx.executeQuery(CompiledQuery.raw(NOTIFY_AT_COMMIT, [LIVE_EVENTS_CHANNEL, JSON.stringify(payloads)]));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.options.bus.relayTo(undefined);
@@ -109,9 +121,7 @@ export class PostgresEventRelay implements EventRelay {
     if (payloads.length === 0) return;
     try {
       // One statement, one transaction: the listeners receive the payloads in this order.
-      await sql`select pg_notify(${LIVE_EVENTS_CHANNEL}, p) from unnest(${payloads}::text[]) with ordinality as t(p, n) order by n`.execute(
-        this.options.db,
-      );
+      await this.options.db.executeQuery(CompiledQuery.raw(NOTIFY_STATEMENT, [LIVE_EVENTS_CHANNEL, JSON.stringify(payloads)]));
     } catch (error) {
       // The local subscribers already heard; other instances miss these while the database is away.
       this.logger?.warn({ err: error, dropped: payloads.length }, 'could not relay live events to other instances');

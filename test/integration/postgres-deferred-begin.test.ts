@@ -1,14 +1,14 @@
 /**
- * On PostgreSQL a transaction's BEGIN is sent with its first statement
- * (server/store/postgresDeferredBegin.ts): one round trip less per transaction, and nothing else
- * may change. Round trips are counted as PostgreSQL's ReadyForQuery messages (one per Sync).
+ * On PostgreSQL a transaction's BEGIN is sent with its first statement, and its NOTIFY with its
+ * COMMIT (server/store/postgresDeferredBegin.ts): fewer round trips per transaction, and nothing
+ * else may change. Round trips are counted as PostgreSQL's ReadyForQuery messages (one per Sync).
  * PostgreSQL only (the integration-pg project).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { DeferredBeginClient } from '../../server/store/postgresDeferredBegin.js';
+import { DeferredBeginClient, NOTIFY_AT_COMMIT } from '../../server/store/postgresDeferredBegin.js';
 import { openPostgresStore } from '../../server/store/postgres.js';
 import type { Database } from '../../server/store/schema.js';
 
@@ -80,6 +80,32 @@ describe('PostgreSQL: BEGIN sent with the first statement', () => {
     expect(roundTrips()).toBe(0);
     await client.query('insert into probe (id, note) values ($1, $2)', [3, 'autocommit']);
     expect(await observed(3)).toEqual([{ note: 'autocommit' }]);
+  });
+
+  it('a NOTIFY held for the COMMIT costs no round trip, is heard once the transaction commits, and never after a rollback', async () => {
+    const heard: string[] = [];
+    const listener = await counted();
+    listener.client.on('notification', (message) => heard.push(String(message.payload)));
+    await listener.client.query('listen probe_events', []);
+    const { client, roundTrips } = await counted();
+    await client.query(BEGIN, []);
+    await client.query('insert into probe (id, note) values ($1, $2)', [7, 'notified']);
+    await client.query(NOTIFY_AT_COMMIT, ['probe_events', JSON.stringify(['one', 'two'])]);
+    expect(roundTrips()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toEqual([]); // not before the commit
+    await client.query('commit', []);
+    expect(roundTrips()).toBe(2);
+    await expect.poll(() => heard).toEqual(['one', 'two']);
+
+    await client.query(BEGIN, []);
+    await client.query('insert into probe (id, note) values ($1, $2)', [8, 'rolled back']);
+    await client.query(NOTIFY_AT_COMMIT, ['probe_events', JSON.stringify(['three'])]);
+    await client.query('rollback', []);
+    // Outside a transaction it is sent at once.
+    await client.query(NOTIFY_AT_COMMIT, ['probe_events', JSON.stringify(['four'])]);
+    await expect.poll(() => heard).toEqual(['one', 'two', 'four']);
+    expect(await observed(8)).toEqual([]);
   });
 
   describe('through the store', () => {
