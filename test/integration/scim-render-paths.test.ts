@@ -74,6 +74,26 @@ describe.each([
     expect(page.Resources.map((r: { id: string }) => r.id)).toEqual(ids);
   });
 
+  it('PUT and PATCH of a User answer the bytes a GET then reads, and the same as with a no-op projection', async () => {
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const title = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Staff Engineer' }] };
+    const patched = await client.patch(`/Users/${ids[0]}`, title);
+    expect(patched.status).toBe(200);
+    expect(patched.text).toBe((await client.get(`/Users/${ids[0]}`)).text);
+    expect(patched.headers.get('content-type')).toBe((await client.get(`/Users/${ids[0]}`)).headers.get('content-type'));
+    expect(patched.body.groups.map((g: { display: string }) => g.display)).toEqual(['Engineering', 'Admins']);
+    // Repeated: nothing changes, the same bytes again; with a projection that removes nothing, too.
+    expect((await client.patch(`/Users/${ids[0]}`, title)).text).toBe(patched.text);
+    expect((await client.patch(`/Users/${ids[0]}?${NO_OP_PROJECTION}`, title)).text).toBe(patched.text);
+
+    const { meta: _meta, groups: _groups, ...stored } = patched.body;
+    const put = await client.put(`/Users/${ids[0]}`, { ...stored, displayName: 'Renamed Person' });
+    expect(put.status).toBe(200);
+    expect(put.text).toBe((await client.get(`/Users/${ids[0]}`)).text);
+    expect(put.headers.get('content-type')).toBe(patched.headers.get('content-type'));
+    expect((await client.put(`/Users/${ids[0]}?${NO_OP_PROJECTION}`, { ...stored, displayName: 'Renamed Person' })).text).toBe(put.text);
+  });
+
   it('GET /Groups pages: same bytes with and without a no-op projection', async () => {
     const plain = await client.get('/Groups');
     expect(plain.text).toBe((await client.get(`/Groups?${NO_OP_PROJECTION}`)).text);

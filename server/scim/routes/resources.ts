@@ -180,6 +180,15 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       );
     }
 
+    /**
+     * The answer to a PUT/PATCH: a User (its groups read with it) without a projection as the JSON
+     * text a GET answers with (renderJson.ts, the same bytes); anything else through `present`.
+     */
+    async function presentWritten(trx: Db, row: ResourceRow, baseUrl: string, projection: ProjectionQuery, related?: Map<string, MemberRef[]>): Promise<string | Record<string, unknown> | undefined> {
+      if (related && asksNoProjection(projection)) return kind.renderJson(row, `${baseUrl}${endpoint}/${row.id}`, related.get(row.id) ?? [], baseUrl);
+      return (await present(trx, [row], baseUrl, projection, related))[0];
+    }
+
     async function applyMemberChanges(trx: Db, connectionId: string, groupId: string, changes: MemberChange[]): Promise<void> {
       // Added members must be users of this connection; removing one that is already gone is a no-op
       // (directories remove members they deleted moments ago).
@@ -279,11 +288,11 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
       return reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${String(result?.id)}`).send(result);
     });
 
-    app.put<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+    app.put<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
       const { resource, members } = canonicalizeResource(kind.resourceType, request.body);
       const connection = request.scim.connection;
       const connectionId = connection.id;
-      return inTransaction(connection, async (trx, ctx) => {
+      const body = await inTransaction(connection, async (trx, ctx) => {
         const { current, related } = await mustFindForWrite(trx, connectionId, request.params.id);
         // A User PUT that repeats the stored user changes nothing (a Group PUT still replaces its members).
         const unchanged = kind.table === 'scim_users' && JSON.stringify(resource) === JSON.stringify(current.resource);
@@ -293,16 +302,17 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         if (kind.relation === 'members') {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'replace', ids: (members ?? []).map((m) => m.value) }]);
         }
-        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related))[0];
+        return presentWritten(trx, row, request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related);
       });
+      return typeof body === 'string' ? reply.type(SCIM_CONTENT_TYPE).send(body) : body;
     });
 
-    app.patch<{ Params: { id: string } }>(`${endpoint}/:id`, async (request) => {
+    app.patch<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
       const operations = normalizePatchRequest(kind.resourceType, request.body);
       const connection = request.scim.connection;
       const connectionId = connection.id;
       const projection = parseProjectionQuery(request.query as RawQuery);
-      return inTransaction(connection, async (trx, ctx) => {
+      const body = await inTransaction(connection, async (trx, ctx) => {
         const { current, related } = await mustFindForWrite(trx, connectionId, request.params.id);
         const { resource, memberChanges } = applyPatch(kind.resourceType, current.resource, operations, { resourceId: current.id });
         let row = current;
@@ -317,8 +327,9 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
           if (row === current) row = await touchResource(trx, kind.table, current, now);
         }
         // RFC 7644 §3.5.2 allows 200 with the resource or 204; both directories read the 200 body.
-        return (await present(trx, [row], request.scim.baseUrl, projection, related))[0];
+        return presentWritten(trx, row, request.scim.baseUrl, projection, related);
       });
+      return typeof body === 'string' ? reply.type(SCIM_CONTENT_TYPE).send(body) : body;
     });
 
     app.delete<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
