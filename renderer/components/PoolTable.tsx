@@ -340,10 +340,17 @@ const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, sel
       <span role="gridcell" className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>
         {directoryStatusOf(row)}
       </span>
-      <span role="gridcell" className="truncate">
-        <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
-        {reason && row.status === 'available' ? <span className="muted small"> {reason}</span> : null}
-      </span>
+      {reason && row.status === 'available' ? (
+        <span role="gridcell" className="truncate">
+          <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
+          <span className="muted small"> {reason}</span>
+        </span>
+      ) : (
+        // The pill is the cell itself when it stands alone (nearly every row): one element less.
+        <span role="gridcell" className={`pill pill-cell ${STATUS_TONE[row.status]}`}>
+          {STATUS_LABEL[row.status]}
+        </span>
+      )}
       <span role="gridcell" className="muted small nowrap" title={row.lastDirectoryChangeAt}>
         {ago(row.lastDirectoryChangeAt)}
       </span>
