@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEventsTable, Database } from '../store/schema.js';
 import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import type { DomainContext } from './context.js';
-import { newId } from './ids.js';
+import { newTimeOrderedId } from './ids.js';
 
 export interface AuditEntry {
   orgId: string;
@@ -44,7 +44,7 @@ const insertAuditEvent = new PrecompiledQuery((db: Kysely<Database>, v: AuditVal
 );
 
 export async function recordAudit(ctx: DomainContext, entry: AuditEntry): Promise<string> {
-  const id = newId();
+  const id = newTimeOrderedId();
   await insertAuditEvent.execute(ctx.db, [
     id,
     entry.orgId,
