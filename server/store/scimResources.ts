@@ -154,7 +154,31 @@ const userWithGroups = new PrecompiledQuery((db: Db, [connectionId, id]: [connec
 );
 
 export async function findUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
-  const { rows } = await userWithGroups.execute(db, [connectionId, id]);
+  return userAndGroupsOf((await userWithGroups.execute(db, [connectionId, id])).rows);
+}
+
+/** The same statement keyed by the live user's lower-cased userName (unique per connection among live users). */
+const userByUserNameWithGroups = new PrecompiledQuery((db: Db, [connectionId, userNameLower]: [connectionId: string, userNameLower: string]) =>
+  db
+    .selectFrom('scim_users as r')
+    .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
+    .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
+    .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
+    .where('r.connection_id', '=', connectionId)
+    .where('r.user_name_lower', '=', userNameLower)
+    .where('r.deleted_at', 'is', null)
+    .orderBy('g.seq'),
+);
+
+/**
+ * The `userName eq "…"` lookup (Entra's before every create, Okta's matching) in one statement,
+ * consistent on its own: the live user whose `user_name_lower` is `userNameLower`, with its groups.
+ */
+export async function findUserByUserNameWithGroups(db: Db, connectionId: string, userNameLower: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
+  return userAndGroupsOf((await userByUserNameWithGroups.execute(db, [connectionId, userNameLower])).rows);
+}
+
+function userAndGroupsOf(rows: (RawRow & { group_id: string | null; group_display_name: string | null })[]): { row: ResourceRow; groups: MemberRef[] } | undefined {
   const first = rows[0];
   if (!first) return undefined;
   const groups = rows.flatMap((r) => (r.group_id === null ? [] : [{ value: r.group_id, display: r.group_display_name }]));

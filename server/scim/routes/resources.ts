@@ -17,6 +17,7 @@ import type { ScimConnectionsTable } from '../../store/schema.js';
 import {
   deleteResource,
   findResource,
+  findUserByUserNameWithGroups,
   findUserWithGroups,
   insertResource,
   listResources,
@@ -129,10 +130,32 @@ const readPage = <T>(kind: ResourceKind, db: Store, respond: (trx: Db) => Promis
   listsInOneStatement(db) && kind.table === 'scim_users' ? respond(db) : db.transaction().execute(respond);
 
 /**
+ * The userName a list asks for when it is exactly `userName eq "…"` on a first page (how Okta and
+ * Entra look a user up), else undefined. Only that plain form: anything else (another operator or
+ * attribute, a URN-qualified or sub-attribute path, a non-string value, a later page) goes through
+ * the filter compiler. compileFilter gives this form `user_name_lower = value.toLowerCase()`; the
+ * integration test compares the two paths' answers.
+ */
+function userNameLookedUp(list: ListQuery): string | undefined {
+  if (list.filter === undefined || list.startIndex !== 1 || list.count < 1) return undefined;
+  const filter = parseFilter(list.filter);
+  if (filter.kind !== 'comparison' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  const path = filter.attrPath;
+  return path.uri === undefined && path.subAttribute === undefined && path.attribute.toLowerCase() === 'username' ? filter.value : undefined;
+}
+
+/**
  * A list page without a projection, rendered straight to JSON text and handed to `answer` at once
  * (inside the page's read-only transaction: there is nothing to wait for).
  */
 async function listPageJson(kind: ResourceKind, db: Store, connectionId: string, baseUrl: string, list: ListQuery, answer: (json: string) => void): Promise<void> {
+  const userName = kind.table === 'scim_users' ? userNameLookedUp(list) : undefined;
+  if (userName !== undefined) {
+    // At most one live user has it (the partial unique index); read with its groups in one statement.
+    const found = await findUserByUserNameWithGroups(db, connectionId, userName.toLowerCase());
+    answer(listResponseJson({ totalResults: found ? 1 : 0, startIndex: 1, resources: found ? [wholeUserJson(found, baseUrl)] : [] }));
+    return;
+  }
   const where = compileListFilter(kind, db, list);
   await readPage(kind, db, async (trx) => {
     const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
