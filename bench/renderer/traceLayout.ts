@@ -37,6 +37,7 @@ interface Spread {
 export interface LayoutSummary {
   /** `scroll` events dispatched: one per wheel step that moved the table. */
   scrollSteps: number;
+  /** `roots`: how many layouts had each element (tag and class) among their layout roots. */
   layout: { ms: Spread; dirtyObjects: Spread; totalObjects: Spread; roots: Record<string, number> };
   styleRecalc: { ms: Spread; elements: Spread };
   paintMsPerStep: number;
@@ -70,7 +71,9 @@ export function summariseLayout(events: TraceEvent[]): LayoutSummary {
   const ms = (e: TraceEvent) => e.dur! / 1000;
   const layouts = onMain.filter((e) => e.name === 'Layout');
   const roots: Record<string, number> = {};
-  for (const e of layouts) for (const r of e.args?.endData?.layoutRoots ?? []) roots[r.nodeName ?? '?'] = (roots[r.nodeName ?? '?'] ?? 0) + 1;
+  // Roots by element and class, not id: every row is its own root, and they differ only by id.
+  const rootName = (name = '?') => name.replace(/ id='[^']*'/, '');
+  for (const e of layouts) for (const r of e.args?.endData?.layoutRoots ?? []) roots[rootName(r.nodeName)] = (roots[rootName(r.nodeName)] ?? 0) + 1;
   const styles = onMain.filter((e) => e.name === 'UpdateLayoutTree');
   const dispatches = onMain.filter((e) => e.name === 'EventDispatch');
   const hover = dispatches.filter((e) => /^(pointer|mouse)(over|out|enter|leave)$/.test(e.args?.data?.type ?? ''));
