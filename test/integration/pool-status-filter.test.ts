@@ -8,7 +8,7 @@
  * so they also pin down the plans of the statements `listPool` actually runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompiledQuery, sql, type Kysely, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ScimClient } from '../support/scimClient.js';
 import { listPool } from '../../server/domain/pool.js';
@@ -121,14 +121,14 @@ describe('pool status filters', () => {
 /** The statements `listPool` runs on scim_users for `query`, compiled as the store runs them. */
 async function statementsOf(query: PoolQuery): Promise<CompiledQuery[]> {
   // Subqueries pass through transformQuery too; only what is executed comes back as a result.
-  const built = new Map<unknown, RootOperationNode>();
-  const executed: RootOperationNode[] = [];
+  const built = new Map<QueryId, RootOperationNode>();
+  const executed: CompiledQuery[] = [];
   const capture: KyselyPlugin = {
     transformQuery: ({ node, queryId }) => (built.set(queryId, node), node),
-    transformResult: async ({ result, queryId }) => (executed.push(built.get(queryId)!), result),
+    transformResult: async ({ result, queryId }) => (executed.push(server.db.getExecutor().compileQuery(built.get(queryId)!, queryId)), result),
   };
   await listPool(server.db.withPlugin(capture), orgId, connectionId, query, NOW);
-  return executed.map((node) => server.db.getExecutor().compileQuery(node, { queryId: 'plan' } as never)).filter((c) => /scim_users/.test(c.sql));
+  return executed.filter((c) => /scim_users/.test(c.sql));
 }
 
 /**
