@@ -107,7 +107,7 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   const scimServices = new ScimEndpointServices({ db: config.db, bus, publicUrl, limiter, clock: config.clock ?? Date.now, log: app.log });
   app.addHook('onClose', async () => scimServices.close());
   await app.register(scimPlugin, { prefix: '/scim/v2/:connectionId', db: config.db, bus, clock: config.clock ?? Date.now, services: scimServices });
-  // The hot read skips Fastify's lifecycle (docs/decisions.md), except when requests are logged one by one.
+  // The hot reads (by id, userName lookups, list pages) skip Fastify's lifecycle (docs/decisions.md), except when requests are logged one by one.
   if (!logsRequests) {
     const fastPath = hotReadFastPath({ db: config.db, services: scimServices, gate: app.concurrencyLimit, log: app.log });
     app.addHook('preClose', async () => fastPath.close());
