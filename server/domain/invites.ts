@@ -13,6 +13,7 @@ import { newId } from './ids.js';
 import { generateOneTimeCode, hashOneTimeCode, INVITE_CODE_TTL_MS } from './oneTimeCodes.js';
 import { recordAudit } from './audit.js';
 import { connectionOfOrg } from './pool.js';
+import { ACTIVE_MEMBER, PENDING_INVITE } from './statusLiterals.js';
 
 type InviteRow = InvitesTable & { connection_id: string | null };
 
@@ -81,13 +82,13 @@ async function activeMemberWithEmail(ctx: DomainContext, orgId: string, emailLow
     .select(['id', 'scim_user_id'])
     .where('org_id', '=', orgId)
     .where('email_lower', '=', emailLower)
-    .where('status', '=', 'active')
+    .where('status', '=', ACTIVE_MEMBER)
     .executeTakeFirst();
 }
 
 /** The pending invite for this email (or directory user), unexpired; an expired one is retired so a new one can be made. */
 async function pendingInvite(ctx: DomainContext, orgId: string, emailLower: string, scimUserId: string | null) {
-  let query = ctx.db.selectFrom('invites').select(['id', 'email', 'expires_at']).where('org_id', '=', orgId).where('status', '=', 'pending');
+  let query = ctx.db.selectFrom('invites').select(['id', 'email', 'expires_at']).where('org_id', '=', orgId).where('status', '=', PENDING_INVITE);
   query = scimUserId
     ? query.where((eb) => eb.or([eb('email_lower', '=', emailLower), eb('scim_user_id', '=', scimUserId)]))
     : query.where('email_lower', '=', emailLower);
@@ -205,7 +206,7 @@ export async function inviteFromPool(
       .select('id')
       .where('org_id', '=', inviter.orgId)
       .where('scim_user_id', '=', entry.id)
-      .where('status', '=', 'active')
+      .where('status', '=', ACTIVE_MEMBER)
       .executeTakeFirst();
     const sameEmail = linked ? undefined : await activeMemberWithEmail(ctx, inviter.orgId, emailLower);
     if (linked || sameEmail) {
@@ -253,7 +254,7 @@ export async function revokeInvite(ctx: DomainContext, orgId: string, inviteId: 
     .updateTable('invites')
     .set({ status: 'revoked', status_changed_at: ctx.now, status_reason: reason })
     .where('id', '=', row.id)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING_INVITE)
     .execute();
   await recordAudit(ctx, {
     orgId,

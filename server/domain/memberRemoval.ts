@@ -4,12 +4,13 @@
  * directory user are cancelled, and the audit log and live events say so. The last owner is never
  * removed; the refusal is recorded and raised as an alert instead.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, MembersTable } from '../store/schema.js';
 import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import type { DomainContext } from './context.js';
 import { recordAudit } from './audit.js';
 import { newId } from './ids.js';
+import { ACTIVE_MEMBER, PENDING_INVITE } from './statusLiterals.js';
 
 export type RemovalOutcome =
   | { kind: 'removed'; revokedDevices: number; cancelledInvites: number }
@@ -25,7 +26,7 @@ export async function isLastOwner(ctx: DomainContext, member: MembersTable): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('org_id', '=', member.org_id)
     .where('role', '=', 'owner')
-    .where('status', '=', sql.lit('active'))
+    .where('status', '=', ACTIVE_MEMBER)
     .where('id', '!=', member.id)
     .executeTakeFirstOrThrow();
   return Number(others.n) === 0;
@@ -87,8 +88,7 @@ const cancelPendingInvites = new PrecompiledQuery(
       .set({ status: 'cancelled', status_changed_at: now, status_reason: reason })
       .where('org_id', '=', orgId)
       .where('scim_user_id', '=', scimUserId)
-      // Written into the SQL, not bound: see ACTIVE in directorySync.ts.
-      .where('status', '=', sql.lit('pending'))
+      .where('status', '=', PENDING_INVITE)
       .returning(['id', 'email']),
 );
 

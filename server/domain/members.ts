@@ -14,6 +14,7 @@ import type { DomainContext } from './context.js';
 import { DomainError } from './errors.js';
 import { recordAudit } from './audit.js';
 import { cancelInvitesForDirectoryUser, isLastOwner, removeMember, type RemovalOutcome } from './memberRemoval.js';
+import { ACTIVE_MEMBER } from './statusLiterals.js';
 
 type MemberRow = MembersTable & { connection_id: string | null; connection_name: string | null };
 
@@ -176,7 +177,7 @@ export async function linkMember(ctx: DomainContext, orgId: string, memberId: st
     .select(['id', 'email'])
     .where('org_id', '=', orgId)
     .where('scim_user_id', '=', entry.id)
-    .where('status', '=', 'active')
+    .where('status', '=', ACTIVE_MEMBER)
     .executeTakeFirst();
   if (taken) throw new DomainError('conflict', `This pool entry already manages another member (${taken.email}).`, 'poolEntryId');
 

@@ -10,6 +10,7 @@ import { DomainError } from './errors.js';
 import { newId } from './ids.js';
 import { generateDeviceToken, hashDeviceToken, hashOneTimeCode } from './oneTimeCodes.js';
 import { recordAudit } from './audit.js';
+import { ACTIVE_MEMBER, PENDING_INVITE } from './statusLiterals.js';
 
 export interface DeviceSession {
   org: Pick<OrgsTable, 'id' | 'name'>;
@@ -78,7 +79,7 @@ export async function redeemCode(ctx: DomainContext, input: { code: string; devi
     .selectFrom('invites')
     .selectAll()
     .where('code_hash', '=', codeHash)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING_INVITE)
     .where('expires_at', '>', ctx.now)
     .executeTakeFirst();
   if (!invite) return undefined;
@@ -88,7 +89,7 @@ export async function redeemCode(ctx: DomainContext, input: { code: string; devi
     .select('id')
     .where('org_id', '=', invite.org_id)
     .where('email_lower', '=', invite.email_lower)
-    .where('status', '=', 'active')
+    .where('status', '=', ACTIVE_MEMBER)
     .executeTakeFirst();
   if (alreadyMember) throw new DomainError('conflict', `${invite.email} is already a member of this org; sign in with an enrollment code instead.`, 'code');
 
