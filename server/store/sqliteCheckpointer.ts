@@ -37,6 +37,7 @@ const Database = require(workerData.driver);
 let db;
 let timer;
 let stopping = false;
+let pauseAsked = false;
 function checkpoint() {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   return result;
@@ -46,7 +47,8 @@ function tick() {
   if (stopping) return;
   try {
     const result = checkpoint();
-    if (result.log >= workerData.restartFrames) { parentPort.postMessage({ type: 'pause' }); return; }
+    // Keep checkpointing meanwhile: writes outside a batch (autocommit) do not wait for the pause.
+    if (result.log >= workerData.restartFrames && !pauseAsked) { pauseAsked = true; parentPort.postMessage({ type: 'pause' }); }
   } catch (error) {
     parentPort.postMessage({ type: 'failed', message: String(error && error.message || error) });
     return;
@@ -57,8 +59,8 @@ parentPort.on('message', (message) => {
   if (message.type === 'paused') {
     // No batch is open: this checkpoint reaches the end of the WAL, so the next writer starts it over.
     try { checkpoint(); } catch (error) { parentPort.postMessage({ type: 'failed', message: String(error && error.message || error) }); return; }
+    pauseAsked = false;
     parentPort.postMessage({ type: 'caughtUp' });
-    if (!stopping) timer = setTimeout(tick, workerData.intervalMs);
   } else if (message.type === 'stop') {
     stopping = true;
     if (timer) clearTimeout(timer);
