@@ -12,7 +12,6 @@ const NOT_ON_POSTGRES = [
   'test/integration/utility-process-backend.test.ts', // the bundled backend in a utility process, on SQLite
   'test/integration/npm-start.test.ts', // the desktop launcher
   'test/integration/sqlite-group-commit.test.ts', // SQLite's group commit; PostgreSQL commits each transaction itself
-  'test/integration/sqlite-background-checkpoints.test.ts', // SQLite's WAL checkpoints; PostgreSQL checkpoints itself
 ];
 // Outside CI a machine without PostgreSQL skips the project with the reason in the test name;
 // with CI=true the global setup fails instead, so a missing PostgreSQL cannot go unnoticed.

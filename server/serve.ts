@@ -13,9 +13,6 @@ export async function serve(settings: ServerSettings): Promise<void> {
   const logger = pino({ level: settings.logLevel, redact: REDACTED_LOG_PATHS });
   const db = await openStore(settings.dataDir, settings.databaseUrl, {
     onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the pool replaces it'),
-    // SQLite: WAL checkpoints from a worker thread, not inside a request's COMMIT (store/sqliteCheckpointer.ts).
-    backgroundCheckpoints: true,
-    onCheckpointerFailure: (message) => logger.warn({ message }, 'SQLite checkpoint worker failed; the connection checkpoints itself again'),
   });
   const bus = new EventBus();
   // Several instances on one PostgreSQL database: live events reach the admins connected to any of them.

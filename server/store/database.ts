@@ -14,7 +14,6 @@ import { migrationProvider } from './migrations/index.js';
 import { cachePreparedStatements } from './statementCache.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 import { GroupCommitKysely, type SqliteConnectionState } from './sqliteGroupCommit.js';
-import { startBackgroundCheckpointer } from './sqliteCheckpointer.js';
 
 export type Store = Kysely<Database>;
 
@@ -58,17 +57,7 @@ function immediateTransactionDialect(inner: SqliteDialect, sqlite: SqliteDatabas
   return { dialect, connection: { waitingQueries: () => waiting, inTransaction: () => sqlite.inTransaction } };
 }
 
-export interface SqliteStoreOptions {
-  /**
-   * Checkpoint the WAL from a worker thread instead of inside the COMMIT that fills it
-   * (sqliteCheckpointer.ts). For `serve`; short-lived commands keep SQLite's own checkpoints.
-   */
-  backgroundCheckpoints?: boolean;
-  /** The worker failed; the connection checkpoints itself again. */
-  onCheckpointerFailure?: (message: string) => void;
-}
-
-export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
@@ -77,16 +66,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // The CLI and the server share the file; a writer waits for the other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
   const { dialect, connection } = immediateTransactionDialect(new SqliteDialect({ database: cachePreparedStatements(sqlite) }), sqlite);
-  if (options.backgroundCheckpoints && file !== ':memory:') {
-    const defaultAutocheckpoint = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-    const checkpointer = startBackgroundCheckpointer(file, (message) => {
-      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${defaultAutocheckpoint}`);
-      options.onCheckpointerFailure?.(message);
-    });
-    sqlite.pragma('wal_autocheckpoint = 0');
-    connection.beforeBatch = () => checkpointer.beforeBatch();
-    connection.beforeClose = () => checkpointer.stop();
-  }
   // Transactions share commits (sqliteGroupCommit.ts); the answers still wait for theirs.
   return new GroupCommitKysely<Database>({ dialect }, connection);
 }
@@ -105,8 +84,8 @@ export async function migrateToLatest(db: Store): Promise<void> {
 }
 
 /** SQLite in `dataDir`, or PostgreSQL when `databaseUrl` is a postgres:// (or postgresql://) URL. */
-export async function openStore(dataDir: string, databaseUrl?: string, options?: PostgresStoreOptions & SqliteStoreOptions): Promise<Store> {
-  const db = isPostgresUrl(databaseUrl) ? openPostgresStore(databaseUrl, options) : openSqliteStore(storeFileIn(dataDir), options);
+export async function openStore(dataDir: string, databaseUrl?: string, postgres?: PostgresStoreOptions): Promise<Store> {
+  const db = isPostgresUrl(databaseUrl) ? openPostgresStore(databaseUrl, postgres) : openSqliteStore(storeFileIn(dataDir));
   await migrateToLatest(db);
   return db;
 }

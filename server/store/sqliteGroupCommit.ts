@@ -32,10 +32,6 @@ export interface SqliteConnectionState {
   waitingQueries(): number;
   /** Whether SQLite still has a transaction open (it rolls back by itself after some errors). */
   inTransaction(): boolean;
-  /** Waited for before a batch begins: the background checkpointer's catch-up (sqliteCheckpointer.ts). */
-  beforeBatch?(): Promise<void> | undefined;
-  /** Run by destroy() before the connection closes. */
-  beforeClose?(): Promise<void>;
 }
 
 interface Unit<DB> {
@@ -76,19 +72,10 @@ export class GroupCommitKysely<DB> extends Kysely<DB> {
     });
   }
 
-  override async destroy(): Promise<void> {
-    await this.sqliteState.beforeClose?.();
-    await super.destroy();
-  }
-
   private async runBatches(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length > 0) {
-        const checkpointCatchUp = this.sqliteState.beforeBatch?.();
-        if (checkpointCatchUp) await checkpointCatchUp;
-        await this.runBatch();
-      }
+      while (this.queue.length > 0) await this.runBatch();
     } finally {
       this.running = false;
     }
