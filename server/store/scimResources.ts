@@ -140,35 +140,26 @@ export async function findResource(db: Db, table: ResourceTable, connectionId: s
 /**
  * A live user and its groups (in the groups' creation order) in one statement, which is a
  * consistent view on its own: the hot read (GET /Users/{id}) needs no transaction around it.
+ * Keyed by id, or by the live user's lower-cased userName (unique per connection among live users).
  */
-const userWithGroups = new PrecompiledQuery((db: Db, [connectionId, id]: [connectionId: string, id: string]) =>
-  db
-    .selectFrom('scim_users as r')
-    .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
-    .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
-    .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
-    .where('r.connection_id', '=', connectionId)
-    .where('r.id', '=', id)
-    .where('r.deleted_at', 'is', null)
-    .orderBy('g.seq'),
-);
+const userWithGroupsBy = (key: 'r.id' | 'r.user_name_lower') =>
+  new PrecompiledQuery((db: Db, [connectionId, value]: [connectionId: string, value: string]) =>
+    db
+      .selectFrom('scim_users as r')
+      .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
+      .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
+      .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
+      .where('r.connection_id', '=', connectionId)
+      .where(key, '=', value)
+      .where('r.deleted_at', 'is', null)
+      .orderBy('g.seq'),
+  );
+const userWithGroups = userWithGroupsBy('r.id');
+const userByUserNameWithGroups = userWithGroupsBy('r.user_name_lower');
 
 export async function findUserWithGroups(db: Db, connectionId: string, id: string): Promise<{ row: ResourceRow; groups: MemberRef[] } | undefined> {
   return userAndGroupsOf((await userWithGroups.execute(db, [connectionId, id])).rows);
 }
-
-/** The same statement keyed by the live user's lower-cased userName (unique per connection among live users). */
-const userByUserNameWithGroups = new PrecompiledQuery((db: Db, [connectionId, userNameLower]: [connectionId: string, userNameLower: string]) =>
-  db
-    .selectFrom('scim_users as r')
-    .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
-    .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
-    .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
-    .where('r.connection_id', '=', connectionId)
-    .where('r.user_name_lower', '=', userNameLower)
-    .where('r.deleted_at', 'is', null)
-    .orderBy('g.seq'),
-);
 
 /**
  * The `userName eq "…"` lookup (Entra's before every create, Okta's matching) in one statement,

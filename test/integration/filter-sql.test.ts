@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CompiledQuery, sql, type Expression, type SqlBool } from 'kysely';
-import { migrateToLatest, openSqliteStore, openStore, type Store } from '../../server/store/database.js';
+import type { Store } from '../../server/store/database.js';
 import { isPostgresStore } from '../../server/store/postgres.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { openTestStore } from '../support/testDatabase.js';
 import { groupResourceType, userResourceType, type ResourceTypeDefinition } from '../../server/scim/schema/definitions.js';
 import { ScimError } from '../../server/scim/errors.js';
 import { parseFilter } from '../../server/scim/filter/parse.js';
@@ -22,7 +22,7 @@ const CONNECTION = 'c1';
 const OTHER_CONNECTION = 'c2';
 
 let db: Store;
-let database: TestDatabase | undefined;
+let closeStore: (() => Promise<void>) | undefined;
 
 /** Compiles for the database under test. */
 const compileFilter = (resourceType: ResourceTypeDefinition, filter: Filter) => compileForDialect(resourceType, filter, filterDialectFor(db));
@@ -100,13 +100,7 @@ const groups = [
 ];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  if (database) {
-    db = await openStore('', database.url);
-  } else {
-    db = openSqliteStore(':memory:');
-    await migrateToLatest(db);
-  }
+  ({ db, close: closeStore } = await openTestStore());
   const now = '2024-01-01T00:00:00.000Z';
   await db.insertInto('orgs').values({ id: 'o1', name: 'Org', name_lower: 'org', created_at: now }).execute();
   for (const id of [CONNECTION, OTHER_CONNECTION]) {
@@ -174,8 +168,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.destroy();
-  await database?.drop();
+  await closeStore?.();
 });
 
 /** The caller's query (as server/store/scimResources.ts lists resources): one connection, live rows only. */

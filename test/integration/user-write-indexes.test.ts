@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { migrateToLatest, openSqliteStore, openStore, type Store } from '../../server/store/database.js';
+import type { Store } from '../../server/store/database.js';
 import { isPostgresStore } from '../../server/store/postgres.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { openTestStore } from '../support/testDatabase.js';
 
 /** Index → the query it serves. */
 const NEEDED_SQLITE: Record<string, string> = {
@@ -30,21 +30,14 @@ const NEEDED_POSTGRES: Record<string, string> = {
 };
 
 let db: Store;
-let database: TestDatabase | undefined;
+let closeStore: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  if (database) {
-    db = await openStore('', database.url);
-  } else {
-    db = openSqliteStore(':memory:');
-    await migrateToLatest(db);
-  }
+  ({ db, close: closeStore } = await openTestStore());
 });
 
 afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
+  await closeStore?.();
 });
 
 async function indexesOfUsers(): Promise<string[]> {

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { inject } from 'vitest';
 import { onMaintenanceDatabase } from './postgresCluster.js';
+import { migrateToLatest, openSqliteStore, openStore, type Store } from '../../server/store/database.js';
 
 export interface ProvidedPostgres {
   /** The cluster's maintenance database, for CREATE/DROP DATABASE. */
@@ -50,4 +51,27 @@ export async function createTestDatabase(): Promise<TestDatabase | undefined> {
 /** The environment a spawned backend or CLI process needs to use `database` (nothing for SQLite). */
 export function databaseEnv(database: TestDatabase | undefined): Record<string, string> {
   return database ? { DATABASE_URL: database.url } : {};
+}
+
+/**
+ * A migrated store for a test file that talks to the store itself: a fresh PostgreSQL database
+ * when the project runs on PostgreSQL, an in-memory SQLite store otherwise. `close` destroys the
+ * store and drops the PostgreSQL database.
+ */
+export async function openTestStore(): Promise<{ db: Store; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  let db: Store;
+  if (database) {
+    db = await openStore('', database.url);
+  } else {
+    db = openSqliteStore(':memory:');
+    await migrateToLatest(db);
+  }
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await database?.drop();
+    },
+  };
 }
