@@ -42,15 +42,19 @@ describe('pool table', () => {
     fireEvent.scroll(grid);
   };
 
-  it('rows reused while scrolling show the person at their own index, in their own place, there and back', async () => {
-    // jsdom lays nothing out: give the scroller the table's size, as the virtualizer reads it.
+  /** A pool of 100,000 in a table of 440 × 1,000 px; jsdom lays nothing out, so the virtualizer is told the size. */
+  const renderLargePool = async () => {
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
     vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
     const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
     const pool = createPoolStore(fake.api);
     await pool.getState().open(C);
     render(<PoolTable store={pool} label="Pool" />);
-    const grid = screen.getByRole('grid', { name: 'Pool' });
+    return screen.getByRole('grid', { name: 'Pool' });
+  };
+
+  it('rows reused while scrolling show the person at their own index, in their own place, there and back', async () => {
+    const grid = await renderLargePool();
     const consistent = () => {
       const rows = shownRows();
       expect(rows.length).toBeGreaterThan(5);
@@ -66,13 +70,7 @@ describe('pool table', () => {
   });
 
   it('scrolling gives the entering rows the leaving rows’ elements without adding, removing or moving any, and tells assistive technology the rows in order', async () => {
-    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
-    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
-    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
-    const pool = createPoolStore(fake.api);
-    await pool.getState().open(C);
-    render(<PoolTable store={pool} label="Pool" />);
-    const grid = screen.getByRole('grid', { name: 'Pool' });
+    const grid = await renderLargePool();
     await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(0));
     const body = grid.querySelector('[role="rowgroup"].pool-body')!;
     const elements = [...body.children];
@@ -98,13 +96,7 @@ describe('pool table', () => {
   });
 
   it('lets the pointer through the rows while the table scrolls, and gives it back once it has been still for 150 ms', async () => {
-    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
-    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
-    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
-    const pool = createPoolStore(fake.api);
-    await pool.getState().open(C);
-    render(<PoolTable store={pool} label="Pool" />);
-    const grid = screen.getByRole('grid', { name: 'Pool' });
+    const grid = await renderLargePool();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
       expect(grid.hasAttribute('data-scrolling')).toBe(false);
