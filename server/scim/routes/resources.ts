@@ -41,6 +41,7 @@ import { isUniqueViolation } from '../../store/uniqueViolation.js';
 import { groupResourceType, userResourceType, type ResourceTypeDefinition } from '../schema/definitions.js';
 import { invalidValue, notFound, uniqueness } from '../errors.js';
 import { parseFilter } from '../filter/parse.js';
+import type { Filter } from '../filter/ast.js';
 import { compileFilter, filterDialectFor } from '../filter/compile.js';
 import { canonicalizeResource } from '../resource/canonicalize.js';
 import { renderGroup, renderUser } from '../resource/render.js';
@@ -122,8 +123,9 @@ export async function readWholeUserJson(db: Db, connectionId: string, id: string
   return wholeUserJson(await mustFindUserWithGroups(db, connectionId, id), baseUrl);
 }
 
-const compileListFilter = (kind: ResourceKind, db: Store, list: ListQuery) =>
-  list.filter === undefined ? undefined : compileFilter(kind.resourceType, parseFilter(list.filter), filterDialectFor(db));
+const parsedFilterOf = (list: ListQuery): Filter | undefined => (list.filter === undefined ? undefined : parseFilter(list.filter));
+const compileListFilter = (kind: ResourceKind, db: Store, filter: Filter | undefined) =>
+  filter === undefined ? undefined : compileFilter(kind.resourceType, filter, filterDialectFor(db));
 
 /** A list page with its total and relations, consistent: on PostgreSQL a Users page is one statement on its own, else one transaction. */
 const readPage = <T>(kind: ResourceKind, db: Store, respond: (trx: Db) => Promise<T>): Promise<T> =>
@@ -136,9 +138,8 @@ const readPage = <T>(kind: ResourceKind, db: Store, respond: (trx: Db) => Promis
  * the filter compiler. compileFilter gives this form `user_name_lower = value.toLowerCase()`; the
  * integration test compares the two paths' answers.
  */
-function userNameLookedUp(list: ListQuery): string | undefined {
-  if (list.filter === undefined || list.startIndex !== 1 || list.count < 1) return undefined;
-  const filter = parseFilter(list.filter);
+function userNameLookedUp(list: ListQuery, filter: Filter | undefined): string | undefined {
+  if (filter === undefined || list.startIndex !== 1 || list.count < 1) return undefined;
   if (filter.kind !== 'comparison' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
   const path = filter.attrPath;
   return path.uri === undefined && path.subAttribute === undefined && path.attribute.toLowerCase() === 'username' ? filter.value : undefined;
@@ -149,14 +150,15 @@ function userNameLookedUp(list: ListQuery): string | undefined {
  * (inside the page's read-only transaction: there is nothing to wait for).
  */
 async function listPageJson(kind: ResourceKind, db: Store, connectionId: string, baseUrl: string, list: ListQuery, answer: (json: string) => void): Promise<void> {
-  const userName = kind.table === 'scim_users' ? userNameLookedUp(list) : undefined;
+  const filter = parsedFilterOf(list);
+  const userName = kind.table === 'scim_users' ? userNameLookedUp(list, filter) : undefined;
   if (userName !== undefined) {
     // At most one live user has it (the partial unique index); read with its groups in one statement.
     const found = await findUserByUserNameWithGroups(db, connectionId, userName.toLowerCase());
     answer(listResponseJson({ totalResults: found ? 1 : 0, startIndex: 1, resources: found ? [wholeUserJson(found, baseUrl)] : [] }));
     return;
   }
-  const where = compileListFilter(kind, db, list);
+  const where = compileListFilter(kind, db, filter);
   await readPage(kind, db, async (trx) => {
     const page = await listResources(trx, kind.table, { connectionId, where, offset: list.startIndex - 1, limit: list.count });
     const related = page.related ?? (await kind.loadRelated(trx, page.rows.map((r) => r.id)));
@@ -262,7 +264,7 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         await listPageJson(kind, db, connection.id, baseUrl, list, (json) => reply.type(SCIM_CONTENT_TYPE).send(json));
         return reply;
       }
-      const where = compileListFilter(kind, db, list);
+      const where = compileListFilter(kind, db, parsedFilterOf(list));
       return readPage(kind, db, async (trx) => {
         const page = await listResources(trx, kind.table, { connectionId: connection.id, where, offset: list.startIndex - 1, limit: list.count });
         const resources = await present(trx, page.rows, baseUrl, list, page.related);
