@@ -96,16 +96,22 @@ describe('hot read fast path', () => {
       .orderBy('seq')
       .execute();
 
-  it('answers reads, unknown users and refused credentials exactly as the route does, and logs them alike', async () => {
-    await start({ failedAuth: { maxFailures: 1000, windowMs: 60_000 } });
+  /** An Okta connection with `count` users created over SCIM and a group holding the `member`-th of them. */
+  async function oktaUsersWithAGroup(count: number, groupName: string, member: number) {
     const connection = await server!.createConnection({ provider: 'okta' });
-    const other = await server!.createConnection({ provider: 'okta' });
     const scimPath = new URL(connection.endpointBaseUrl).pathname;
     const client = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret, userAgent: OKTA_USER_AGENT });
-    const people = generatePeople(2);
+    const people = generatePeople(count);
     const ids: string[] = [];
     for (const person of people) ids.push((await client.post('/Users', oktaCreateUserBody(oktaProfileOf(person)))).body.id as string);
-    expect((await client.post('/Groups', { schemas: [SCIM_GROUP], displayName: 'Engineering', members: [{ value: ids[0] }] })).status).toBe(201);
+    expect((await client.post('/Groups', { schemas: [SCIM_GROUP], displayName: groupName, members: [{ value: ids[member] }] })).status).toBe(201);
+    return { connection, scimPath, client, people, ids };
+  }
+
+  it('answers reads, unknown users and refused credentials exactly as the route does, and logs them alike', async () => {
+    await start({ failedAuth: { maxFailures: 1000, windowMs: 60_000 } });
+    const { connection, scimPath, ids, people } = await oktaUsersWithAGroup(2, 'Engineering', 0);
+    const other = await server!.createConnection({ provider: 'okta' });
 
     const auth = { authorization: `Bearer ${connection.authenticationSecret}`, 'user-agent': OKTA_USER_AGENT };
     const cases: { path: string; headers: Record<string, string>; status: number }[] = [
@@ -156,13 +162,7 @@ describe('hot read fast path', () => {
 
   it('answers list pages and filter lookups exactly as the route does, whatever the query looks like', async () => {
     await start();
-    const connection = await server!.createConnection({ provider: 'okta' });
-    const scimPath = new URL(connection.endpointBaseUrl).pathname;
-    const client = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret, userAgent: OKTA_USER_AGENT });
-    const people = generatePeople(5);
-    const ids: string[] = [];
-    for (const person of people) ids.push((await client.post('/Users', oktaCreateUserBody(oktaProfileOf(person)))).body.id as string);
-    expect((await client.post('/Groups', { schemas: [SCIM_GROUP], displayName: 'Sales', members: [{ value: ids[2] }] })).status).toBe(201);
+    const { connection, scimPath, ids, people } = await oktaUsersWithAGroup(5, 'Sales', 2);
     const email = people[2]!.email;
 
     const auth = { authorization: `Bearer ${connection.authenticationSecret}`, 'user-agent': OKTA_USER_AGENT };
