@@ -35,6 +35,8 @@ function textOrNull(value: unknown): string | null {
 export const derivedColumns: Record<ResourceTable, (resource: StoredResource) => Record<string, string | number | null>> = {
   scim_users: (resource) => {
     const userName = String(resource.userName);
+    const email = emailOf(resource);
+    const fullName = nameOf(resource);
     return {
       user_name: userName,
       user_name_lower: userName.toLowerCase(),
@@ -42,9 +44,9 @@ export const derivedColumns: Record<ResourceTable, (resource: StoredResource) =>
       display_name: textOrNull(resource.displayName),
       active: resource.active === true ? 1 : resource.active === false ? 0 : null,
       // What the pool shows and searches (migration 002).
-      email: emailOf(resource),
-      full_name: nameOf(resource),
-      search_text: searchTextOf(resource),
+      email,
+      full_name: fullName,
+      search_text: searchTextOf(resource, email, fullName),
     };
   },
   scim_groups: (resource) => {
