@@ -94,6 +94,21 @@ describe.each([
     expect((await client.put(`/Users/${ids[0]}?${NO_OP_PROJECTION}`, { ...stored, displayName: 'Renamed Person' })).text).toBe(put.text);
   });
 
+  it('POST /Users answers the bytes a GET then reads, and the same as with a no-op projection', async () => {
+    const plain = await client.post('/Users', { ...body(0), userName: `posted.${provider}@example.com`, externalId: `posted-${provider}` });
+    expect(plain.status).toBe(201);
+    expect(plain.headers.get('location')).toBe(`${client.endpointBaseUrl}/Users/${plain.body.id}`);
+    const read = await client.get(`/Users/${plain.body.id}`);
+    expect(plain.text).toBe(read.text);
+    expect(plain.headers.get('content-type')).toBe(read.headers.get('content-type'));
+    const projected = await client.post(`/Users?${NO_OP_PROJECTION}`, { ...body(0), userName: `projected.${provider}@example.com`, externalId: `projected-${provider}` });
+    expect(projected.status).toBe(201);
+    expect(projected.text).toBe((await client.get(`/Users/${projected.body.id}`)).text);
+    expect(projected.headers.get('content-type')).toBe(plain.headers.get('content-type'));
+    await client.delete(`/Users/${plain.body.id}`);
+    await client.delete(`/Users/${projected.body.id}`);
+  });
+
   it('GET /Groups pages: same bytes with and without a no-op projection', async () => {
     const plain = await client.get('/Groups');
     expect(plain.text).toBe((await client.get(`/Groups?${NO_OP_PROJECTION}`)).text);

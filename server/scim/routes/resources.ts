@@ -306,11 +306,13 @@ function resourceRoutes(kind: ResourceKind): FastifyPluginAsync<RouteOptions> {
         if (members && members.length > 0) {
           await applyMemberChanges(trx, connectionId, row.id, [{ kind: 'add', ids: members.map((m) => m.value) }]);
         }
-        // A user created a moment ago is in no group yet (User.groups is read-only): nothing to load.
+        // A user created a moment ago is in no group yet (User.groups is read-only): nothing to load,
+        // and without a projection the 201 is the JSON text a GET then reads (renderJson.ts).
         const related = kind.table === 'scim_users' ? new Map<string, MemberRef[]>() : undefined;
-        return (await present(trx, [row], request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related))[0];
+        return { id: row.id, body: await presentWritten(trx, row, request.scim.baseUrl, parseProjectionQuery(request.query as RawQuery), related) };
       });
-      return reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${String(result?.id)}`).send(result);
+      reply.code(201).header('Location', `${request.scim.baseUrl}${endpoint}/${result.id}`);
+      return typeof result.body === 'string' ? reply.type(SCIM_CONTENT_TYPE).send(result.body) : reply.send(result.body);
     });
 
     app.put<{ Params: { id: string } }>(`${endpoint}/:id`, async (request, reply) => {
