@@ -8,6 +8,7 @@
  *   browser has them.
  */
 import { buildDesktopApi, type DesktopApi, type IpcChannel, type PushMessage, type Result } from '../../shared/ipc.js';
+import { POOL_PAGE_ANSWERED_MARK } from './traceMarks.js';
 
 export interface BenchIpcCall {
   channel: IpcChannel;
@@ -64,6 +65,9 @@ target.api = buildDesktopApi(
     target.__benchIpc.push(call);
     const result = await invoke();
     call.answeredAt = performance.now();
+    // A User Timing mark in the task that hands the page to the store: traceLayout.ts finds the
+    // frames a page landed in, and the task that applied it, by this mark.
+    performance.mark(POOL_PAGE_ANSWERED_MARK);
     if (result.ok) call.total = (result.value as { total: number }).total;
     return result;
   },

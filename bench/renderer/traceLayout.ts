@@ -2,13 +2,17 @@
  * What each scroll step costs the page's main thread, from a Chromium trace of a scroll run (the
  * `--trace` files of poolBenchmark.ts): per Layout, the dirty and total layout objects and the
  * layout roots Chromium names; per style recalc, the elements it touched; pointer/mouse over/out
- * dispatches (rows moving under a still pointer) and garbage collection. Frame times on a loaded
- * machine wander; these counts do not, so before/after pairs of a table change compare them.
+ * dispatches (rows moving under a still pointer) and garbage collection; per frame (the intervals
+ * between animation frames, as the benchmark counts them), the main thread's longest task and busy
+ * time, split by whether a `pool:list` page landed in the frame (the bridge's User Timing mark), and
+ * what the task that applied each landed page cost. Frame times on a loaded machine wander; these
+ * counts do not, so before/after pairs of a table change compare them.
  *
  *   node --import tsx bench/renderer/traceLayout.ts TRACE.json [...]
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { POOL_PAGE_ANSWERED_MARK } from './traceMarks.js';
 
 export interface TraceEvent {
   name: string;
@@ -23,6 +27,8 @@ export interface TraceEvent {
     beginData?: { dirtyObjects?: number; totalObjects?: number; frame?: string };
     endData?: { layoutRoots?: { nodeName?: string }[] };
     data?: { type?: string; frame?: string };
+    /** On `AnimationFrame` begin events: the vsync the frame was made for. */
+    animation_frame_timing_info?: { begin_frame_id?: { sequence_number?: number } };
   };
 }
 
@@ -44,6 +50,24 @@ export interface LayoutSummary {
   /** pointerover/out and mouseover/out dispatches: hover moving as rows pass under the pointer. */
   hoverEvents: { count: number; ms: number };
   gc: { minor: number; major: number; ms: number };
+  frames: FrameSummary;
+}
+
+/** Frames of one kind: how many, how many missed a vsync, and the page's main-thread work in them. */
+export interface FrameGroup {
+  frames: number;
+  dropped: number;
+  /** The longest main-thread task overlapping each frame, ms. */
+  longestTaskMs: Spread;
+  /** Main-thread task time inside each frame, ms. */
+  busyMs: Spread;
+}
+
+export interface FrameSummary {
+  withLanding: FrameGroup;
+  withoutLanding: FrameGroup;
+  /** The tasks in which a `pool:list` answer reached the store (and React rendered what it changed). */
+  landingTaskMs: Spread;
 }
 
 function spread(values: number[]): Spread {
@@ -63,6 +87,52 @@ function pageMainThread(events: TraceEvent[]): string {
     if (e.name === 'Layout' && names.get(key) === 'CrRendererMain') layouts.set(key, (layouts.get(key) ?? 0) + 1);
   }
   return [...layouts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+
+/**
+ * Frames are Chromium's own `AnimationFrame` spans on the page's main thread, each tagged with the
+ * vsync (BeginFrame) sequence number it was made for: a frame that skips a number missed a vsync.
+ * That is the benchmark's dropped frame without the timestamp jitter of rAF times. Only frames
+ * while the benchmark's rAF recorder ran (first to last `FireAnimationFrame`) count; a frame's
+ * interval runs from the previous frame's start to its own, and tasks count toward every interval
+ * they overlap.
+ */
+function summariseFrames(events: TraceEvent[], main: string): FrameSummary {
+  const onMain = (e: TraceEvent) => `${e.pid}:${e.tid}` === main;
+  const tasks = events
+    .filter((e) => onMain(e) && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts);
+  const marks = events.filter((e) => e.name === POOL_PAGE_ANSWERED_MARK).map((e) => e.ts).sort((a, b) => a - b);
+  const fired = events.filter((e) => onMain(e) && e.name === 'FireAnimationFrame').map((e) => e.ts);
+  const [recorderFrom, recorderTo] = [Math.min(...fired), Math.max(...fired)];
+  const frames = events
+    .filter((e) => onMain(e) && e.name === 'AnimationFrame' && e.ph === 'b' && e.ts >= recorderFrom - 20_000 && e.ts <= recorderTo)
+    .map((e) => ({ ts: e.ts, vsync: e.args?.animation_frame_timing_info?.begin_frame_id?.sequence_number }))
+    .filter((f): f is { ts: number; vsync: number } => typeof f.vsync === 'number')
+    .sort((a, b) => a.ts - b.ts);
+  const groups = { withLanding: [] as { dropped: boolean; longest: number; busy: number }[], withoutLanding: [] as { dropped: boolean; longest: number; busy: number }[] };
+  let t = 0;
+  for (let i = 1; i < frames.length; i++) {
+    const [from, to] = [frames[i - 1]!.ts, frames[i]!.ts];
+    while (t < tasks.length && tasks[t]!.ts + tasks[t]!.dur! <= from) t++;
+    let longest = 0;
+    let busy = 0;
+    for (let k = t; k < tasks.length && tasks[k]!.ts < to; k++) {
+      const task = tasks[k]!;
+      longest = Math.max(longest, task.dur! / 1000);
+      busy += (Math.min(to, task.ts + task.dur!) - Math.max(from, task.ts)) / 1000;
+    }
+    const landed = marks.some((m) => m >= from && m < to);
+    (landed ? groups.withLanding : groups.withoutLanding).push({ dropped: frames[i]!.vsync - frames[i - 1]!.vsync > 1, longest, busy });
+  }
+  const group = (frames: { dropped: boolean; longest: number; busy: number }[]): FrameGroup => ({
+    frames: frames.length,
+    dropped: frames.filter((f) => f.dropped).length,
+    longestTaskMs: spread(frames.map((f) => f.longest)),
+    busyMs: spread(frames.map((f) => f.busy)),
+  });
+  const landingTasks = marks.map((m) => tasks.find((task) => task.ts <= m && m <= task.ts + task.dur!)).filter((task) => task !== undefined);
+  return { withLanding: group(groups.withLanding), withoutLanding: group(groups.withoutLanding), landingTaskMs: spread(landingTasks.map((task) => task.dur! / 1000)) };
 }
 
 export function summariseLayout(events: TraceEvent[]): LayoutSummary {
@@ -91,16 +161,22 @@ export function summariseLayout(events: TraceEvent[]): LayoutSummary {
     paintMsPerStep: Math.round((onMain.filter((e) => e.name === 'Paint').reduce((s, e) => s + ms(e), 0) / Math.max(1, scrollSteps)) * 100) / 100,
     hoverEvents: { count: hover.length, ms: Math.round(hover.reduce((s, e) => s + ms(e), 0)) },
     gc: { minor: gcs.filter((e) => e.name === 'MinorGC').length, major: gcs.filter((e) => e.name === 'MajorGC').length, ms: Math.round(gcs.reduce((s, e) => s + ms(e), 0)) },
+    frames: summariseFrames(events, main),
   };
 }
 
 export function formatLayoutSummary(s: LayoutSummary): string {
   const f = (x: Spread, unit = '') => `median ${x.median}${unit}, p90 ${x.p90}${unit}, max ${x.max}${unit}`;
+  const frames = (name: string, g: FrameGroup) =>
+    `  frames ${name}: ${g.frames}, ${g.dropped} missed a vsync; longest main-thread task ${f(g.longestTaskMs, ' ms')}; busy ${f(g.busyMs, ' ms')}`;
   return [
     `scroll steps ${s.scrollSteps}; layouts ${s.layout.ms.n} (${f(s.layout.ms, ' ms')}; total ${Math.round(s.layout.ms.total)} ms)`,
     `  dirty objects per layout: ${f(s.layout.dirtyObjects)}; of total ${s.layout.totalObjects.median}; roots ${JSON.stringify(s.layout.roots)}`,
     `  style recalcs ${s.styleRecalc.ms.n} (${f(s.styleRecalc.ms, ' ms')}), elements ${f(s.styleRecalc.elements)}`,
     `  paint ${s.paintMsPerStep} ms per step; hover dispatches ${s.hoverEvents.count} (${s.hoverEvents.ms} ms); GC minor ${s.gc.minor}, major ${s.gc.major} (${s.gc.ms} ms)`,
+    frames('a page landed in', s.frames.withLanding),
+    frames('no page landed in', s.frames.withoutLanding),
+    `  tasks that applied a landed page: ${s.frames.landingTaskMs.n} (${f(s.frames.landingTaskMs, ' ms')}; total ${Math.round(s.frames.landingTaskMs.total)} ms)`,
   ].join('\n');
 }
 
