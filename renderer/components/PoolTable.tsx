@@ -6,10 +6,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import { POOL_STATUSES, type PoolEntry, type PoolStatus } from '../../shared/api/pool.js';
 import { useApi } from '../api.js';
 import { useStores } from '../stores/index.js';
-import { POOL_PAGE_SIZE, createPoolStore, unselectableReason, type PoolStore } from '../stores/pool.js';
+import { POOL_PAGE_SIZE, createPoolStore, pageOfIndex, unselectableReason, type PoolStore } from '../stores/pool.js';
 import { Button, EmptyState, ErrorCallout, Icon, Spinner, ago } from './ui.js';
 
 export const ROW_HEIGHT = 44;
@@ -116,7 +117,6 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = useStore(store, (s) => s.total);
-  const pages = useStore(store, (s) => s.pages);
   const status = useStore(store, (s) => s.status);
   const error = useStore(store, (s) => s.error);
   const query = useStore(store, (s) => s.query);
@@ -153,6 +153,12 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     const index = windowStart + ((slot - (windowStart % slots) + slots) % slots);
     if (index < windowEnd) rowIndices.push(index);
   }
+  // The table reads only the rows it draws, compared one by one: a page landing outside them (the
+  // look-ahead below, or a page a view asked for elsewhere) renders nothing at all, and one landing
+  // among them re-renders the table and, through the memoized rows, only the rows it fills. Reading
+  // `pages` itself re-rendered the table, the virtualizer and every row's props for each page that
+  // landed while scrolling, though nearly all land beyond the rows on screen.
+  const rows = useStore(store, useShallow((s) => rowIndices.map((index) => s.pages[pageOfIndex(index)]?.[index % POOL_PAGE_SIZE])));
   // DOM order is slot order, not row order: aria-owns gives assistive technology the rows in order.
   let owns = '';
   for (let index = windowStart; index < windowEnd; index++) owns += `${owns ? ' ' : ''}${gridId}-row-${index}`;
@@ -254,8 +260,8 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
           </div>
         </div>
         <div role="rowgroup" className="pool-body" style={{ height: virtualizer.getTotalSize() }} aria-owns={owns || undefined} onClick={onClick}>
-          {rowIndices.map((index) => {
-            const row = pages[Math.floor(index / POOL_PAGE_SIZE) + 1]?.[index % POOL_PAGE_SIZE];
+          {rowIndices.map((index, k) => {
+            const row = rows[k];
             return (
               <PoolRow
                 key={index % slots}

@@ -1,5 +1,6 @@
 /** Pool paging and search, live member removal, the toast and the persistent alert, invite results. */
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App.js';
 import { PoolTable, PoolToolbar, ROW_HEIGHT } from '../../renderer/components/PoolTable.js';
@@ -92,6 +93,50 @@ describe('pool table', () => {
     observer.disconnect();
     expect(moves).toEqual([]);
     expect([...body.children]).toEqual(elements);
+    vi.restoreAllMocks();
+  });
+
+  it('a page landing beyond the rows on screen renders nothing, and one landing among them changes only the rows it fills', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(440);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000, (r) => (r.page > 1 ? 40 : 0)) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    await vi.waitFor(() => expect(pool.getState().totalExact).toBe(true)); // rows past the first 1,000 exist
+    let commits = 0;
+    render(
+      <Profiler id="pool" onRender={() => commits++}>
+        <PoolTable store={pool} label="Pool" />
+      </Profiler>,
+    );
+    const grid = screen.getByRole('grid', { name: 'Pool' });
+    await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(0));
+    await pause(100); // the look-ahead's pages, if any, have landed
+    const body = grid.querySelector('[role="rowgroup"].pool-body')!;
+    const changes: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => changes.push(...records));
+    observer.observe(body, { subtree: true, childList: true, attributes: true, characterData: true });
+
+    // Rows 5,000–5,099 (a page prefetched for another part of the table) land off screen.
+    commits = 0;
+    await pool.getState().ensureRange(5000, 5050);
+    expect(pool.getState().rowAt(5000)?.name).toBe('User 5000');
+    await pause(0);
+    expect(commits).toBe(0);
+    expect(changes).toEqual([]);
+
+    // A jump to row 3,000: its rows show placeholders until their page lands, then only they change.
+    scrollTo(grid, 3000 * ROW_HEIGHT);
+    await vi.waitFor(() => expect(document.querySelectorAll('.pool-row-loading').length).toBeGreaterThan(5));
+    const placeholders = new Set(document.querySelectorAll('.pool-row-loading'));
+    await pause(0);
+    changes.length = 0;
+    await vi.waitFor(() => expect(document.querySelector('.pool-row-loading')).toBeNull());
+    await pause(0);
+    const changedRows = new Set(changes.map((c) => (c.target instanceof Element ? c.target : c.target.parentElement)!.closest('[role="row"]')));
+    expect(changedRows.size).toBeGreaterThan(0);
+    for (const row of changedRows) expect(placeholders.has(row!)).toBe(true);
+    observer.disconnect();
     vi.restoreAllMocks();
   });
 
