@@ -4,7 +4,7 @@
  * the row focus (aria-activedescendant), Space toggles the selection when the table is a picker.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { POOL_STATUSES, type PoolEntry, type PoolStatus } from '../../shared/api/pool.js';
@@ -183,7 +183,8 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
   );
   const failed = status === 'error' && error !== null && total === null;
   const showsEmpty = total === 0 && !query.search && !query.status && Boolean(empty);
-  useScrollingFlag(scrollRef, !failed && !showsEmpty);
+  const tooltips = useCellTooltips(store);
+  useScrollingFlag(scrollRef, !failed && !showsEmpty, tooltips.clear);
 
   if (failed) {
     return (
@@ -259,7 +260,15 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
             <span role="columnheader">Last change</span>
           </div>
         </div>
-        <div role="rowgroup" className="pool-body" style={{ height: virtualizer.getTotalSize() }} aria-owns={owns || undefined} onClick={onClick}>
+        <div
+          role="rowgroup"
+          className="pool-body"
+          style={{ height: virtualizer.getTotalSize() }}
+          aria-owns={owns || undefined}
+          onClick={onClick}
+          onPointerOver={tooltips.onPointerOver}
+          onPointerLeave={tooltips.onPointerLeave}
+        >
           {rowIndices.map((index, k) => {
             const row = rows[k];
             return (
@@ -334,13 +343,13 @@ const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, sel
           <span className="sr-only">{selected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
         </span>
       ) : null}
-      <span role="gridcell" className="truncate cell-name" title={row.name}>
+      <span role="gridcell" className="truncate cell-name" data-tip="name">
         {row.name}
       </span>
-      <span role="gridcell" className="truncate" title={row.email ?? ''}>
+      <span role="gridcell" className="truncate" data-tip="email">
         {row.email ?? <span className="muted">no email</span>}
       </span>
-      <span role="gridcell" className="truncate mono small" title={row.userName}>
+      <span role="gridcell" className="truncate mono small" data-tip="userName">
         {row.userName}
       </span>
       <span role="gridcell" className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>
@@ -357,12 +366,51 @@ const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, sel
           {STATUS_LABEL[row.status]}
         </span>
       )}
-      <span role="gridcell" className="muted small nowrap" title={row.lastDirectoryChangeAt}>
+      <span role="gridcell" className="muted small nowrap" data-tip="lastDirectoryChangeAt">
         {ago(row.lastDirectoryChangeAt)}
       </span>
     </div>
   );
 });
+
+/** The cells whose full value a tooltip shows (their text is truncated, or a relative time). */
+type TipColumn = 'name' | 'email' | 'userName' | 'lastDirectoryChangeAt';
+const TIPS: Record<TipColumn, (entry: PoolEntry) => string> = {
+  name: (entry) => entry.name,
+  email: (entry) => entry.email ?? '',
+  userName: (entry) => entry.userName,
+  lastDirectoryChangeAt: (entry) => entry.lastDirectoryChangeAt,
+};
+
+/**
+ * Tooltips (`title`) are given to the cell under the pointer, from its row's entry, and taken away
+ * when the pointer leaves it or the table scrolls: not rendered on every row. A `title` changing
+ * restyles its element (Chromium's own stylesheet has an `[title]` selector), so four per row made
+ * each scroll step restyle every entering row's four cells as well as the row. Taken away on
+ * leaving, a row element reused for another person never carries the last one's tooltip.
+ */
+function useCellTooltips(store: PoolStore) {
+  const tipped = useRef<HTMLElement | null>(null);
+  const clear = useCallback(() => {
+    tipped.current?.removeAttribute('title');
+    tipped.current = null;
+  }, []);
+  const onPointerOver = useCallback(
+    (event: PointerEvent<HTMLDivElement>) => {
+      const cell = (event.target as Element).closest<HTMLElement>('[data-tip]');
+      if (cell === tipped.current) return;
+      clear();
+      const index = Number(cell?.closest('[data-index]')?.getAttribute('data-index'));
+      const entry = cell && Number.isInteger(index) ? store.getState().rowAt(index) : undefined;
+      const tip = entry ? TIPS[cell!.dataset.tip as TipColumn]?.(entry) : undefined;
+      if (!cell || !tip) return;
+      cell.title = tip;
+      tipped.current = cell;
+    },
+    [store, clear],
+  );
+  return { onPointerOver, onPointerLeave: clear, clear };
+}
 
 /** How long after the last scroll event the rows take the pointer again. */
 const SCROLL_IDLE_MS = 150;
@@ -375,7 +423,7 @@ const SCROLL_IDLE_MS = 150;
  * garbage-collection step in a 40 ms frame, bench/renderer/RESULTS.md). Set on the element directly,
  * not through React state, so scrolling renders nothing for it.
  */
-function useScrollingFlag(scrollRef: RefObject<HTMLDivElement | null>, mounted: boolean): void {
+function useScrollingFlag(scrollRef: RefObject<HTMLDivElement | null>, mounted: boolean, onScrollStart: () => void): void {
   useEffect(() => {
     const scroller = scrollRef.current;
     if (!mounted || !scroller) return;
@@ -394,6 +442,7 @@ function useScrollingFlag(scrollRef: RefObject<HTMLDivElement | null>, mounted: 
       lastScroll = performance.now();
       if (timer !== undefined) return; // one timer per scroll burst, not one per scroll event
       scroller.dataset.scrolling = '';
+      onScrollStart();
       timer = setTimeout(settle, SCROLL_IDLE_MS);
     };
     scroller.addEventListener('scroll', onScroll, { passive: true });
@@ -401,7 +450,7 @@ function useScrollingFlag(scrollRef: RefObject<HTMLDivElement | null>, mounted: 
       scroller.removeEventListener('scroll', onScroll);
       clearTimeout(timer);
     };
-  }, [scrollRef, mounted]);
+  }, [scrollRef, mounted, onScrollStart]);
 }
 
 export function PoolEmpty({ text }: { text: string }) {

@@ -140,6 +140,31 @@ describe('pool table', () => {
     vi.restoreAllMocks();
   });
 
+  it('gives a cell its tooltip only while the pointer is on it, from the person shown there, and takes it away when the pointer leaves or the table scrolls', async () => {
+    const grid = await renderLargePool();
+    await vi.waitFor(() => expect(shownRows().map((r) => r.index)).toContain(3));
+    // No row carries a title of its own: scrolling changes no title.
+    expect(grid.querySelectorAll('[title]')).toHaveLength(0);
+    const row = () => grid.querySelector('[role="row"][aria-rowindex="5"]')!; // index 3
+    const cell = (tip: string) => row().querySelector<HTMLElement>(`[data-tip="${tip}"]`)!;
+    fireEvent.pointerOver(cell('email'));
+    expect(cell('email').title).toBe('u3@acme.test');
+    fireEvent.pointerOver(row().querySelector('.pill')!); // a cell without a tooltip
+    expect(grid.querySelectorAll('[title]')).toHaveLength(0);
+    fireEvent.pointerOver(cell('lastDirectoryChangeAt'));
+    expect(cell('lastDirectoryChangeAt').title).toMatch(/^\d{4}-\d\d-\d\dT/); // the exact time, where the cell says "2 min ago"
+    fireEvent.pointerOver(cell('name'));
+    expect([...grid.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))).toEqual(['User 3']);
+    fireEvent.pointerLeave(grid.querySelector('.pool-body')!);
+    expect(grid.querySelectorAll('[title]')).toHaveLength(0);
+    // The row element is reused for another person as the table scrolls: its tooltip goes with the scroll.
+    fireEvent.pointerOver(cell('userName'));
+    expect(cell('userName').title).toBe('u3@acme.test');
+    scrollTo(grid, 3000 * ROW_HEIGHT);
+    expect(grid.querySelectorAll('[title]')).toHaveLength(0);
+    vi.restoreAllMocks();
+  });
+
   it('lets the pointer through the rows while the table scrolls, and gives it back once it has been still for 150 ms', async () => {
     const grid = await renderLargePool();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
