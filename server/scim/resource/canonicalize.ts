@@ -119,8 +119,16 @@ export function orderResource(resourceType: ResourceTypeDefinition, resource: St
   return ordered;
 }
 
-export function requiredAttributes(resourceType: ResourceTypeDefinition): Array<{ schema: SchemaDefinition; attribute: AttributeDefinition }> {
-  return schemasOf(resourceType).flatMap((schema) => schema.attributes.filter((a) => a.required).map((attribute) => ({ schema, attribute })));
+const requiredOf = new WeakMap<ResourceTypeDefinition, Array<{ schema: SchemaDefinition; attribute: AttributeDefinition }>>();
+
+/** The attributes a POST/PUT must assign (worked out once per resource type; the result is shared, not to be changed). */
+export function requiredAttributes(resourceType: ResourceTypeDefinition): ReadonlyArray<{ schema: SchemaDefinition; attribute: AttributeDefinition }> {
+  let required = requiredOf.get(resourceType);
+  if (required === undefined) {
+    required = schemasOf(resourceType).flatMap((schema) => schema.attributes.filter((a) => a.required).map((attribute) => ({ schema, attribute })));
+    requiredOf.set(resourceType, required);
+  }
+  return required;
 }
 
 /** Whether a required attribute is assigned in a canonical resource. */

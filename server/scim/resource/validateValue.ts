@@ -154,9 +154,12 @@ export function multiValue(def: AttributeDefinition, value: unknown, path: strin
   list.forEach((element, index) => {
     const canonical = elementValue(def, element, `${path}[${index}]`);
     if (canonical === undefined) return;
-    const key = JSON.stringify(canonical);
-    if (seen.has(key)) return;
-    seen.add(key);
+    // A one-element list has no duplicates to find: no key to serialise.
+    if (list.length > 1) {
+      const key = JSON.stringify(canonical);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
     result.push(canonical);
   });
   const max = options.maxValues ?? LIMITS.multiValued;

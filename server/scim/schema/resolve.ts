@@ -30,10 +30,17 @@ export function schemasOf(resourceType: ResourceTypeDefinition): SchemaDefinitio
   return [resourceType.schema, ...resourceType.extensions];
 }
 
+/** Each resource type's schemas by lower-cased URN, built once (every key of every body is looked up). */
+const schemasByUrn = new WeakMap<ResourceTypeDefinition, Map<string, SchemaDefinition>>();
+
 /** The schema whose URN is `urn` (case-insensitively), if the resource type has it. */
 export function findSchema(resourceType: ResourceTypeDefinition, urn: string): SchemaDefinition | undefined {
-  const lower = urn.toLowerCase();
-  return schemasOf(resourceType).find((s) => s.id.toLowerCase() === lower);
+  let byUrn = schemasByUrn.get(resourceType);
+  if (byUrn === undefined) {
+    byUrn = new Map([...schemasOf(resourceType)].reverse().map((s) => [s.id.toLowerCase(), s]));
+    schemasByUrn.set(resourceType, byUrn);
+  }
+  return byUrn.get(urn.toLowerCase());
 }
 
 /**
@@ -53,11 +60,31 @@ export function splitSchemaPrefix(
   return { schema: undefined, rest: path };
 }
 
+/** Names resolved per resource type. Bodies repeat the same few dozen names; a client making up names stops adding at the cap. */
+const resolvedNames = new WeakMap<ResourceTypeDefinition, Map<string, ResolvedAttribute | undefined>>();
+const MAX_REMEMBERED_NAMES = 1_000;
+
 /**
  * Resolves `attr`, `attr.sub`, or either qualified by a schema URN, against a resource type.
- * Returns undefined for names the resource type does not have.
+ * Returns undefined for names the resource type does not have. Every attribute name of every body,
+ * PATCH path and filter passes through here, so each name's answer is worked out once (a quarter of
+ * canonicalising an Entra create was spent re-resolving the same names); the answers are frozen,
+ * since callers share them.
  */
 export function resolveAttribute(resourceType: ResourceTypeDefinition, path: string): ResolvedAttribute | undefined {
+  let remembered = resolvedNames.get(resourceType);
+  if (remembered === undefined) resolvedNames.set(resourceType, (remembered = new Map()));
+  if (remembered.has(path)) return remembered.get(path);
+  const resolved = resolveUncached(resourceType, path);
+  if (resolved) {
+    Object.freeze(resolved.storagePath);
+    Object.freeze(resolved);
+  }
+  if (remembered.size < MAX_REMEMBERED_NAMES) remembered.set(path, resolved);
+  return resolved;
+}
+
+function resolveUncached(resourceType: ResourceTypeDefinition, path: string): ResolvedAttribute | undefined {
   const { schema: named, rest } = splitSchemaPrefix(resourceType, path);
   if (rest === '') return undefined;
   const [attrName, subName, ...extra] = rest.split('.');
