@@ -5,8 +5,11 @@
  */
 import type { DirectoryProvider } from '../../shared/scim/wire.js';
 
+/** The one header the directory is recognised by (the hot read's fast path passes only this one). */
+export const PROVIDER_HEADER = 'user-agent';
+
 export function detectProvider(headers: Record<string, string | string[] | undefined>): DirectoryProvider | undefined {
-  const userAgent = String(headers['user-agent'] ?? '');
+  const userAgent = String(headers[PROVIDER_HEADER] ?? '');
   if (/okta/i.test(userAgent)) return 'okta';
   if (/(microsoft|azure|aad|entra)/i.test(userAgent)) return 'azure-ad';
   return undefined;

@@ -24,6 +24,7 @@ import type { ScimError } from './errors.js';
 import type { ScimEndpointServices, ScimRequestContext } from './endpointServices.js';
 import type { RawQuery } from './listQuery.js';
 import { scimErrorFor } from './plugin.js';
+import { PROVIDER_HEADER } from './detectProvider.js';
 import { listUsersJson, readWholeUserJson } from './routes/resources.js';
 
 /**
@@ -33,6 +34,19 @@ import { listUsersJson, readWholeUserJson } from './routes/resources.js';
 const USER_BY_ID_URL = /^\/scim\/v2\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/users\/([A-Za-z0-9][A-Za-z0-9._~-]{0,99})$/i;
 /** The query is everything after the first `?` (a `#` would end it for the router: left to Fastify). */
 const USERS_LIST_URL = /^\/scim\/v2\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/users(?:\?([^#]*))?$/i;
+
+/**
+ * The first value of a header, as `request.headers` would give it for `authorization` and
+ * `user-agent` (duplicates of those are dropped, the first kept), read from the raw list: the
+ * `headers` object node:http builds on first access costs more than the two it is needed for.
+ */
+function firstHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
 
 /** Projections keep the object path of the routes (their names are matched ignoring case, as listQuery.ts does). */
 function asksProjection(query: RawQuery): boolean {
@@ -59,16 +73,18 @@ export type FastPath = (request: IncomingMessage, response: ServerResponse) => b
 export function hotReadFastPath({ db, services, gate, log }: HotReadFastPathOptions): FastPath & { close(): void } {
   let closing = false;
 
-  function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-    // What Fastify writes for the route: lower-case header names, the SCIM content type, a length.
-    response.writeHead(status, { ...headers, 'content-type': SCIM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+  // What Fastify writes for the route: lower-case header names, the SCIM content type, a length.
+  function sendOk(response: ServerResponse, body: string): void {
+    response.writeHead(200, { 'content-type': SCIM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
     response.end(body);
   }
 
   function sendError(response: ServerResponse, error: ScimError): void {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(error.headers)) headers[name.toLowerCase()] = value;
-    send(response, error.status, headers, JSON.stringify(error.toBody()));
+    const body = JSON.stringify(error.toBody());
+    response.writeHead(error.status, { ...headers, 'content-type': SCIM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+    response.end(body);
   }
 
   async function answer(request: IncomingMessage, response: ServerResponse, connectionId: string, respond: Respond): Promise<void> {
@@ -81,32 +97,35 @@ export function hotReadFastPath({ db, services, gate, log }: HotReadFastPathOpti
     try {
       context = await services.authenticate({
         connectionId,
-        authorization: request.headers.authorization,
+        authorization: firstHeader(request.rawHeaders, 'authorization'),
         clientAddress: request.socket.remoteAddress ?? '',
       });
       const known = context;
       await respond(known, (body) => {
-        recordWhenFinished(request, response, known, startedAt);
-        send(response, 200, {}, body);
+        sendOk(response, body);
+        recordAnswered(request, response, known, startedAt);
       });
     } catch (error) {
       // A list page is answered inside its read-only transaction; should that then fail, the answer stands.
       if (response.headersSent) return log.warn({ err: error }, 'a SCIM read failed after it was answered');
       const scimError = scimErrorFor(error, log);
       // Unauthenticated requests have no context; they are not recorded in any connection's log.
+      sendError(response, scimError);
       if (context) {
         context.errorDetail = scimError.message;
-        recordWhenFinished(request, response, context, startedAt);
+        recordAnswered(request, response, context, startedAt);
       }
-      sendError(response, scimError);
     }
   }
 
-  function recordWhenFinished(request: IncomingMessage, response: ServerResponse, context: ScimRequestContext, startedAt: number): void {
-    response.once('finish', () => {
-      const answered = { method: 'GET', url: request.url!, headers: request.headers, body: undefined, status: response.statusCode };
-      void services.answered(context, { ...answered, elapsedMs: performance.now() - startedAt }, log);
-    });
+  /**
+   * Logged once the whole answer is handed to the socket (`end` writes it at once; Fastify's hook
+   * waits for 'finish', a moment later): same row, without a listener per request.
+   */
+  function recordAnswered(request: IncomingMessage, response: ServerResponse, context: ScimRequestContext, startedAt: number): void {
+    const headers = { [PROVIDER_HEADER]: firstHeader(request.rawHeaders, PROVIDER_HEADER) };
+    const answered = { method: 'GET', url: request.url!, headers, body: undefined, status: response.statusCode, elapsedMs: performance.now() - startedAt };
+    void services.answered(context, answered, log);
   }
 
   const fastPath = (request: IncomingMessage, response: ServerResponse): boolean => {
