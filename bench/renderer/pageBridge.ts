@@ -1,14 +1,14 @@
 /**
- * Runs inside the page (bundled by esbuild, added as an init script): the e2e bridge's
- * `window.api` (built by the very `buildDesktopApi` the preload uses, over the `__ipcInvoke`
- * binding), plus what the benchmark reads back:
+ * Runs inside the page (bundled by esbuild, added as an init script): `window.api`, built by the
+ * very `buildDesktopApi` the preload uses, over the benchmark's loopback HTTP (ipcOverHttp.ts) or
+ * the e2e bridge's `__ipcInvoke` binding, plus what the benchmark reads back:
  * - `__benchIpc`: every `pool:list` call with the page's `performance.now()` when it was sent and
  *   when its answer reached the renderer (before the store sees it);
  * - `__benchFrames`: a requestAnimationFrame recorder, and Long Animation Frame entries where the
  *   browser has them.
  */
 import { buildDesktopApi, type DesktopApi, type IpcChannel, type PushMessage, type Result } from '../../shared/ipc.js';
-import { POOL_PAGE_ANSWERED_MARK } from './traceMarks.js';
+import { IPC_URL_GLOBAL, POOL_PAGE_ANSWERED_MARK } from './pageContract.js';
 
 export interface BenchIpcCall {
   channel: IpcChannel;
@@ -42,6 +42,8 @@ type BridgeWindow = Window & {
   api?: DesktopApi;
   /** Answers the handler's `Result` as JSON text (see `exposeIpcHandlers` in test/e2e/bridge.ts). */
   __ipcInvoke(channel: IpcChannel, request: unknown): Promise<string>;
+  /** The benchmark's IPC server (ipcOverHttp.ts), when it serves one. */
+  [IPC_URL_GLOBAL]?: string;
   __pushFromMain?: (message: PushMessage) => void;
   __benchIpc: BenchIpcCall[];
   __benchFrames: BenchFrames;
@@ -58,7 +60,11 @@ target.__pushFromMain = (message) => {
 target.__benchIpc = [];
 target.api = buildDesktopApi(
   async (channel, request) => {
-    const invoke = async () => JSON.parse(await target.__ipcInvoke(channel, request)) as Result<unknown>;
+    // Over loopback HTTP when the benchmark serves it (ipcOverHttp.ts: a binding's answer costs the
+    // page's main thread far more than Electron's IPC does), else the e2e bridge's binding.
+    const url = target[IPC_URL_GLOBAL];
+    const invoke = async () =>
+      JSON.parse(url ? await (await fetch(url + encodeURIComponent(channel), { method: 'POST', body: request === undefined ? '' : JSON.stringify(request) })).text() : await target.__ipcInvoke(channel, request)) as Result<unknown>;
     if (channel !== 'pool:list') return invoke();
     const r = request as { search?: string; page?: number };
     const call: BenchIpcCall = { channel, search: r.search ?? null, page: r.page ?? null, sentAt: performance.now(), answeredAt: null, total: null };

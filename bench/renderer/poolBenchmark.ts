@@ -31,7 +31,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
-import { collectConsoleErrors, ensureRendererBuilt, exposeIpcHandlers, REPO_ROOT, serveRenderer } from '../../test/e2e/bridge.js';
+import { collectConsoleErrors, ensureRendererBuilt, REPO_ROOT, serveRenderer } from '../../test/e2e/bridge.js';
 import { FakeClipboard, InMemoryCredentialStore } from '../../test/support/mainFakes.js';
 import { createBundledBackend } from '../../main/services/bundledBackend.js';
 import { createMainServices, type MainServices } from '../../main/services/ipcHandlers.js';
@@ -39,6 +39,8 @@ import type { PushMessage } from '../../shared/ipc.js';
 import { openSqliteStore, storeFileIn } from '../../server/store/database.js';
 import { listPool } from '../../server/domain/pool.js';
 import { COUNT_UP_TO, POOL_PAGE_SIZE } from '../../renderer/stores/pool.js';
+import { serveIpcOverHttp } from './ipcOverHttp.js';
+import { IPC_URL_GLOBAL } from './pageContract.js';
 import { seedPool, type SeededPool } from './seedPool.js';
 import type { BenchIpcCall, LoafSummary } from './pageBridge.js';
 import { formatLayoutSummary, summariseLayout, type LayoutSummary, type TraceEvent } from './traceLayout.js';
@@ -140,7 +142,9 @@ async function openDesktop(browser: Browser, seeded: SeededPool, userDataDir: st
     env: { LOG_LEVEL: 'warn' },
     stopTimeoutMs: 3000,
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The app's CSP allows no connections (connect-src 'none'); the benchmark's IPC is a loopback
+  // `fetch` (ipcOverHttp.ts), so its page runs without it.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const page = await context.newPage();
   let pageClosed = false;
   page.on('close', () => (pageClosed = true));
@@ -166,7 +170,8 @@ async function openDesktop(browser: Browser, seeded: SeededPool, userDataDir: st
   for (const account of accounts.accounts) account.backend = { kind: 'bundled' };
   fs.writeFileSync(accountsFile, JSON.stringify(accounts, null, 2));
 
-  await exposeIpcHandlers(page, services.handlers);
+  const ipc = await serveIpcOverHttp(services.handlers);
+  await page.addInitScript({ content: `window.${IPC_URL_GLOBAL} = ${JSON.stringify(ipc.url)};` });
   await page.addInitScript({ content: benchPageBridge() });
   const consoleErrors = collectConsoleErrors(page);
   await page.emulateMedia({ colorScheme: 'light' });
@@ -179,6 +184,7 @@ async function openDesktop(browser: Browser, seeded: SeededPool, userDataDir: st
       services.dispose();
       await context.close();
       await backend.stop();
+      await ipc.close();
       await site.close();
     },
   };
@@ -455,7 +461,9 @@ async function wheelThrough(page: Page, rows: number): Promise<ScrollResult> {
 const PLAIN_TABLE_ROWS = 6_000;
 
 async function measurePlainTableScroll(browser: Browser): Promise<ScrollResult[]> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The app's CSP allows no connections (connect-src 'none'); the benchmark's IPC is a loopback
+  // `fetch` (ipcOverHttp.ts), so its page runs without it.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   try {
     const page = await context.newPage();
     const cells = (i: number) =>
@@ -598,7 +606,7 @@ async function timeHandler(services: MainServices, connectionId: string, search:
   return out;
 }
 
-/** `window.api.pool.list` from the page: the handler plus the bridge (Playwright binding, JSON text). */
+/** `window.api.pool.list` from the page: the handler plus the bridge (loopback HTTP, JSON text; ipcOverHttp.ts). */
 async function timeFromPage(page: Page, connectionId: string, search: string | undefined): Promise<number[]> {
   return page.evaluate(
     async ({ request, reps }) => {
@@ -935,7 +943,7 @@ scroller of the pool's size, the same wheel loop): ${scrollLine(results.plainTab
   over loopback HTTP → \`listPool\` in SQLite → response validation), page 1 of ${POOL_PAGE_SIZE} with the count
   capped at ${COUNT_UP_TO.toLocaleString('en')} as the renderer asks for a new query; **SQL** is \`listPool\` alone on the same
   database file, in-process; **from the page** is the same call through \`window.api\` in Chromium: the
-  handler plus this harness's bridge (a Playwright binding and JSON text, where the app has Electron IPC).
+  handler plus this harness's bridge (loopback HTTP and JSON text, where the app has Electron IPC; see bench/renderer/ipcOverHttp.ts).
 
 ## Per search prefix (${large.users.toLocaleString('en')}-user pool)
 

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { POOL_PAGE_ANSWERED_MARK } from './traceMarks.js';
+import { POOL_PAGE_ANSWERED_MARK } from './pageContract.js';
 
 export interface TraceEvent {
   name: string;
@@ -99,9 +99,15 @@ function pageMainThread(events: TraceEvent[]): string {
  */
 function summariseFrames(events: TraceEvent[], main: string): FrameSummary {
   const onMain = (e: TraceEvent) => `${e.pid}:${e.tid}` === main;
-  const tasks = events
-    .filter((e) => onMain(e) && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.dur !== undefined)
-    .sort((a, b) => a.ts - b.ts);
+  // Tasks: the outermost of the scheduler's `ThreadControllerImpl::RunTask` and the timeline's
+  // `RunTask` (a `fetch` answer's task has only the latter).
+  const tasks: TraceEvent[] = [];
+  for (const e of events
+    .filter((x) => onMain(x) && x.ph === 'X' && (x.name === 'ThreadControllerImpl::RunTask' || x.name === 'RunTask') && x.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)) {
+    const previous = tasks[tasks.length - 1];
+    if (!previous || e.ts >= previous.ts + previous.dur!) tasks.push(e);
+  }
   const marks = events.filter((e) => e.name === POOL_PAGE_ANSWERED_MARK).map((e) => e.ts).sort((a, b) => a - b);
   const fired = events.filter((e) => onMain(e) && e.name === 'FireAnimationFrame').map((e) => e.ts);
   const [recorderFrom, recorderTo] = [Math.min(...fired), Math.max(...fired)];
