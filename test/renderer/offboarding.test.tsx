@@ -227,6 +227,19 @@ describe('pool table', () => {
 });
 
 describe('pool store', () => {
+  it('scrolling through 1,000 rows fetches them two pages to a request, with a new query’s first page alone', async () => {
+    const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
+    const pool = createPoolStore(fake.api);
+    await pool.getState().open(C);
+    await vi.waitFor(() => expect(pool.getState().totalExact).toBe(true));
+    // What the table asks for as it scrolls a wheel step (~14 rows) at a time: the rows on screen and 50 ahead.
+    for (let first = 0; first < 1000; first += 14) await pool.getState().ensureRange(first, first + 27 + 50);
+    for (let index = 0; index < 1000; index++) expect(pool.getState().rowAt(index)?.name).toBe(`User ${index}`);
+    const pages = fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => [r.page, r.pageSize]);
+    // Page 1 came with the query; page 2 alone (its pair holds page 1); then pages 3–4, 5–6, … 11–12.
+    expect(pages).toEqual([[1, 100], [2, 100], [2, 200], [3, 200], [4, 200], [5, 200], [6, 200]]);
+  });
+
   it('fetches pages of 100 keyed by index, never the whole directory', async () => {
     const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
     const pool = createPoolStore(fake.api);
@@ -236,8 +249,10 @@ describe('pool store', () => {
     await pool.getState().ensureRange(50_000, 50_030);
     expect(pool.getState().rowAt(50_010)?.name).toBe('User 50010');
     await pool.getState().ensureRange(50_000, 50_030);
-    expect(fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => r.page)).toEqual([1, 501]);
-    expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(100);
+    // Page 1 for the new query; rows 50,000–50,030 (page 501) come with page 502, as one page of 200.
+    expect(fake.callsTo('pool:list').filter((r) => r.pageSize > 1).map((r) => [r.page, r.pageSize])).toEqual([[1, 100], [251, 200]]);
+    expect(pool.getState().rowAt(50_150)?.name).toBe('User 50150');
+    expect(Math.max(...fake.callsTo('pool:list').map((r) => r.pageSize))).toBe(200);
   });
 
   it('shows "1,000+" while a query is new and fills in the exact total once typing pauses', async () => {
@@ -251,7 +266,7 @@ describe('pool store', () => {
     await vi.waitFor(() => expect(pool.getState()).toMatchObject({ total: 100_000, totalExact: true }));
     // Pages fetched while scrolling never ask for a count again.
     await pool.getState().ensureRange(400, 420);
-    expect(fake.callsTo('pool:list').at(-1)).toMatchObject({ page: 5, countUpTo: 1 });
+    expect(fake.callsTo('pool:list').at(-1)).toMatchObject({ page: 3, pageSize: 200, countUpTo: 1 });
     expect(pool.getState().total).toBe(100_000);
   });
 
