@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { PrecompiledQuery } from '../store/precompiledQuery.js';
+import { isSqlite } from '../store/unchangedListMemo.js';
 import type { EventBus } from '../domain/eventBus.js';
 import { hourBucket } from '../domain/connectionHealth.js';
 
@@ -125,11 +126,26 @@ export interface RequestLogRecorderOptions {
 }
 
 /**
- * Rows per INSERT. Each row-count's statement is compiled once (a Kysely build of a many-row
- * INSERT cost more CPU than writing it); 4 rows of 8 parameters stay within what the SQLite
- * statement cache keeps prepared (statementCache.ts), so no flush prepares SQL anew.
+ * SQLite: rows per INSERT. Each row-count's statement is compiled once (a Kysely build of a
+ * many-row INSERT cost more CPU than writing it); 4 rows of 8 parameters stay within what the
+ * SQLite statement cache keeps prepared (statementCache.ts), so no flush prepares SQL anew.
  */
 const ROWS_PER_INSERT = 4;
+
+/**
+ * PostgreSQL: every row in one INSERT of one fixed text (a round trip per statement there), the
+ * columns passed as arrays; `ordinality` keeps the batch's order for the `seq` identity.
+ */
+function insertLogRowsPostgres(trx: Kysely<Database>, rows: readonly LoggedRequest[]) {
+  const column = <T>(pick: (e: LoggedRequest) => T) => rows.map(pick);
+  return sql`insert into scim_request_log (connection_id, at, method, path, status, duration_ms, error_detail, body)
+    select connection_id, at, method, path, status, duration_ms, error_detail, body
+    from unnest(${column((e) => e.connectionId)}::text[], ${column((e) => e.at)}::text[], ${column((e) => e.method)}::text[],
+      ${column((e) => e.path)}::text[], ${column((e) => e.status)}::integer[], ${column((e) => e.durationMs)}::real[],
+      ${column((e) => e.errorDetail)}::text[], ${column((e) => e.body)}::text[])
+      with ordinality as r(connection_id, at, method, path, status, duration_ms, error_detail, body, n)
+    order by n`.execute(trx);
+}
 
 /** `rows` log rows in one INSERT, compiled once per row count (the `shape`). */
 const insertLogRows = new PrecompiledQuery((db: Kysely<Database>, values: unknown[], shape: string) =>
@@ -231,10 +247,14 @@ export class RequestLogRecorder {
     try {
       await this.db.transaction().execute(async (trx) => {
         const kept = entriesKept(batch);
-        for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
-          const rows = kept.slice(i, i + ROWS_PER_INSERT);
-          const values = rows.flatMap((e) => [e.connectionId, e.at, e.method, e.path, e.status, e.durationMs, e.errorDetail, e.body]);
-          await insertLogRows.execute(trx, values, String(rows.length));
+        if (!isSqlite(trx)) {
+          await insertLogRowsPostgres(trx, kept);
+        } else {
+          for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
+            const rows = kept.slice(i, i + ROWS_PER_INSERT);
+            const values = rows.flatMap((e) => [e.connectionId, e.at, e.method, e.path, e.status, e.durationMs, e.errorDetail, e.body]);
+            await insertLogRows.execute(trx, values, String(rows.length));
+          }
         }
         for (const counter of stats.values()) {
           await trx
