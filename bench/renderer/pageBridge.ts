@@ -1,7 +1,7 @@
 /**
  * Runs inside the page (bundled by esbuild, added as an init script): `window.api`, built by the
- * very `buildDesktopApi` the preload uses, over the benchmark's loopback HTTP (ipcOverHttp.ts) or
- * the e2e bridge's `__ipcInvoke` binding, plus what the benchmark reads back:
+ * very `buildDesktopApi` the preload uses, over the benchmark's loopback HTTP (ipcOverHttp.ts),
+ * plus what the benchmark reads back:
  * - `__benchIpc`: every `pool:list` call with the page's `performance.now()` when it was sent and
  *   when its answer reached the renderer (before the store sees it);
  * - `__benchFrames`: a requestAnimationFrame recorder, and Long Animation Frame entries where the
@@ -40,9 +40,7 @@ interface BenchFrames {
 
 type BridgeWindow = Window & {
   api?: DesktopApi;
-  /** Answers the handler's `Result` as JSON text (see `exposeIpcHandlers` in test/e2e/bridge.ts). */
-  __ipcInvoke(channel: IpcChannel, request: unknown): Promise<string>;
-  /** The benchmark's IPC server (ipcOverHttp.ts), when it serves one. */
+  /** The benchmark's IPC server (ipcOverHttp.ts), set by an init script before this one. */
   [IPC_URL_GLOBAL]?: string;
   __pushFromMain?: (message: PushMessage) => void;
   __benchIpc: BenchIpcCall[];
@@ -60,11 +58,12 @@ target.__pushFromMain = (message) => {
 target.__benchIpc = [];
 target.api = buildDesktopApi(
   async (channel, request) => {
-    // Over loopback HTTP when the benchmark serves it (ipcOverHttp.ts: a binding's answer costs the
-    // page's main thread far more than Electron's IPC does), else the e2e bridge's binding.
+    // Over loopback HTTP (ipcOverHttp.ts), not a Playwright binding: a binding's answer costs the
+    // page's main thread far more than Electron's IPC does.
     const url = target[IPC_URL_GLOBAL];
+    if (!url) throw new Error(`window.${IPC_URL_GLOBAL} is not set: the benchmark serves the IPC (ipcOverHttp.ts)`);
     const invoke = async () =>
-      JSON.parse(url ? await (await fetch(url + encodeURIComponent(channel), { method: 'POST', body: request === undefined ? '' : JSON.stringify(request) })).text() : await target.__ipcInvoke(channel, request)) as Result<unknown>;
+      JSON.parse(await (await fetch(url + encodeURIComponent(channel), { method: 'POST', body: request === undefined ? '' : JSON.stringify(request) })).text()) as Result<unknown>;
     if (channel !== 'pool:list') return invoke();
     const r = request as { search?: string; page?: number };
     const call: BenchIpcCall = { channel, search: r.search ?? null, page: r.page ?? null, sentAt: performance.now(), answeredAt: null, total: null };
