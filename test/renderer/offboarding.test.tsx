@@ -240,7 +240,7 @@ describe('pool store', () => {
     expect(pages).toEqual([[1, 100], [2, 100], [2, 200], [3, 200], [4, 200], [5, 200], [6, 200]]);
   });
 
-  it('fetches pages of 100 keyed by index, never the whole directory', async () => {
+  it('fetches pages of 100 keyed by index (two to a request while scrolling), never the whole directory', async () => {
     const fake = createFakeApi({ overrides: { 'pool:list': poolHandler(100_000) } });
     const pool = createPoolStore(fake.api);
     await pool.getState().open(C);
