@@ -7,7 +7,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { PrecompiledQuery } from '../store/precompiledQuery.js';
 import { isSqlite } from '../store/unchangedListMemo.js';
 import type { EventBus } from '../domain/eventBus.js';
 import { hourBucket } from '../domain/connectionHealth.js';
@@ -126,17 +125,20 @@ export interface RequestLogRecorderOptions {
 }
 
 /**
- * SQLite: rows per INSERT. Each row-count's statement is compiled once (a Kysely build of a
- * many-row INSERT cost more CPU than writing it); 4 rows of 8 parameters stay within what the
- * SQLite statement cache keeps prepared (statementCache.ts), so no flush prepares SQL anew.
+ * Every kept row in one INSERT of one fixed text, whatever their number: a Kysely-built many-row
+ * INSERT cost more CPU to build and prepare than to run, and one statement per row or per few rows
+ * pays the driver (and on PostgreSQL a round trip) each time. The rows travel as one value: a JSON
+ * array read by `json_each` on SQLite (strings come out as binding them would store them, lone
+ * surrogates included), column arrays through `unnest` on PostgreSQL. Both keep the batch's order
+ * for `seq`.
  */
-const ROWS_PER_INSERT = 4;
-
-/**
- * PostgreSQL: every row in one INSERT of one fixed text (a round trip per statement there), the
- * columns passed as arrays; `ordinality` keeps the batch's order for the `seq` identity.
- */
-function insertLogRowsPostgres(trx: Kysely<Database>, rows: readonly LoggedRequest[]) {
+function insertLogRows(trx: Kysely<Database>, rows: readonly LoggedRequest[]) {
+  if (isSqlite(trx)) {
+    const json = JSON.stringify(rows.map((e) => [e.connectionId, e.at, e.method, e.path, e.status, e.durationMs, e.errorDetail, e.body]));
+    return sql`insert into scim_request_log (connection_id, at, method, path, status, duration_ms, error_detail, body)
+      select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
+      from json_each(${json}) order by key`.execute(trx);
+  }
   const column = <T>(pick: (e: LoggedRequest) => T) => rows.map(pick);
   return sql`insert into scim_request_log (connection_id, at, method, path, status, duration_ms, error_detail, body)
     select connection_id, at, method, path, status, duration_ms, error_detail, body
@@ -146,16 +148,6 @@ function insertLogRowsPostgres(trx: Kysely<Database>, rows: readonly LoggedReque
       with ordinality as r(connection_id, at, method, path, status, duration_ms, error_detail, body, n)
     order by n`.execute(trx);
 }
-
-/** `rows` log rows in one INSERT, compiled once per row count (the `shape`). */
-const insertLogRows = new PrecompiledQuery((db: Kysely<Database>, values: unknown[], shape: string) =>
-  db.insertInto('scim_request_log').values(
-    Array.from({ length: Number(shape) }, (_, row) => {
-      const [connection_id, at, method, path, status, duration_ms, error_detail, body] = values.slice(row * 8, row * 8 + 8);
-      return { connection_id, at, method, path, status, duration_ms, error_detail, body } as never;
-    }),
-  ),
-);
 
 /**
  * The entries that outlive the batch's write: each connection keeps only its newest
@@ -246,16 +238,7 @@ export class RequestLogRecorder {
     }
     try {
       await this.db.transaction().execute(async (trx) => {
-        const kept = entriesKept(batch);
-        if (!isSqlite(trx)) {
-          await insertLogRowsPostgres(trx, kept);
-        } else {
-          for (let i = 0; i < kept.length; i += ROWS_PER_INSERT) {
-            const rows = kept.slice(i, i + ROWS_PER_INSERT);
-            const values = rows.flatMap((e) => [e.connectionId, e.at, e.method, e.path, e.status, e.durationMs, e.errorDetail, e.body]);
-            await insertLogRows.execute(trx, values, String(rows.length));
-          }
-        }
+        await insertLogRows(trx, entriesKept(batch));
         for (const counter of stats.values()) {
           await trx
             .insertInto('scim_request_stats')

@@ -71,6 +71,23 @@ describe('request log flush', () => {
     ]);
   });
 
+  it('stores every kind of text as it was logged: quotes, backslashes, non-ASCII, emoji, JSON bodies', async () => {
+    const recorder = new RequestLogRecorder({ db, bus: new EventBus(), log: pino({ level: 'silent' }), flushIntervalMs: 60_000 });
+    const ODD = '0b3f8a52-6a43-4c38-9d25-8f2d4d1e0003';
+    const odd: LoggedRequest = {
+      ...entry(ODD, 1, 400),
+      path: '/Users?filter=userName eq "Zoë \\ O\'Brien 👩‍💻"',
+      errorDetail: 'Attribute "naïve\tname" is not valid: \u0041 "quoted"',
+      body: '{"userName":"Zoë 👩‍💻","list":[1,2.5,null,true]}',
+      durationMs: 12.25,
+    };
+    recorder.record(odd);
+    await recorder.close();
+    expect(await logOf(ODD)).toEqual([
+      { at: odd.at, method: 'GET', path: odd.path, status: 400, duration_ms: 12.25, error_detail: odd.errorDetail, body: odd.body },
+    ]);
+  });
+
   it('a later batch pushes the oldest rows out, keeping the newest 500 across both', async () => {
     const recorder = new RequestLogRecorder({ db, bus: new EventBus(), log: pino({ level: 'silent' }), flushIntervalMs: 60_000 });
     for (let n = 1200; n < 1300; n++) recorder.record(entry(BUSY, n));
