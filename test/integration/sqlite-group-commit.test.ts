@@ -90,6 +90,22 @@ describe('SQLite group commit', () => {
     expect(names).not.toContain('half-done@example.com');
   });
 
+  it('a failing write that changed rows a batch-mate changed first rolls back to the batch-mate’s values, not to the old ones', async () => {
+    // Rolling back one unit restores the pages the earlier units had already changed from the
+    // savepoint's sub-journal (in memory since temp_store = MEMORY), not from the file.
+    const row = await createUser('shared-row@example.com');
+    const setDisplayName = (displayName: string, thenFail: boolean) =>
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('scim_users').set({ display_name: displayName }).where('id', '=', row.id).execute();
+        if (thenFail) throw new Error('the second write fails after its UPDATE');
+      });
+    const outcomes = await Promise.allSettled([setDisplayName('First', false), setDisplayName('Second', true), createUser('shared-mate@example.com')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const stored = committed.prepare('SELECT display_name FROM scim_users WHERE id = ?').get(row.id) as { display_name: string | null };
+    expect(stored.display_name).toBe('First');
+    expect(committedUserNames()).toContain('shared-mate@example.com');
+  });
+
   it('live events are published only after the commit', async () => {
     const heard: { event: LiveEvent; userInFile: boolean }[] = [];
     const unsubscribe = bus.subscribe(connection.org_id, (event) => {
