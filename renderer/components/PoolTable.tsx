@@ -153,12 +153,23 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
     const index = windowStart + ((slot - (windowStart % slots) + slots) % slots);
     if (index < windowEnd) rowIndices.push(index);
   }
-  // The table reads only the rows it draws, compared one by one: a page landing outside them (the
-  // look-ahead below, or a page a view asked for elsewhere) renders nothing at all, and one landing
-  // among them re-renders the table and, through the memoized rows, only the rows it fills. Reading
-  // `pages` itself re-rendered the table, the virtualizer and every row's props for each page that
-  // landed while scrolling, though nearly all land beyond the rows on screen.
-  const rows = useStore(store, useShallow((s) => rowIndices.map((index) => s.pages[pageOfIndex(index)]?.[index % POOL_PAGE_SIZE])));
+  // The table reads only the pages of the rows it draws (one or two), compared one by one: a page
+  // landing beyond them (the look-ahead below, or a page a view asked for elsewhere) renders
+  // nothing at all, and one landing among them re-renders the table and, through the memoized
+  // rows, only the rows it fills. Reading `pages` itself re-rendered the table, the virtualizer and
+  // every row's props for each page that landed while scrolling, though nearly all land beyond the
+  // rows on screen. Pages, not rows: the selector runs on every store change and render, and
+  // comparing the window's ~27 rows showed in a scroll profile, one or two pages does not.
+  const firstPage = pageOfIndex(windowStart);
+  const lastPage = pageOfIndex(Math.max(windowStart, windowEnd - 1));
+  const windowPages = useStore(
+    store,
+    useShallow((s) => {
+      const pages: (PoolEntry[] | undefined)[] = [];
+      for (let page = firstPage; page <= lastPage; page++) pages.push(s.pages[page]);
+      return pages;
+    }),
+  );
   // DOM order is slot order, not row order: aria-owns gives assistive technology the rows in order.
   let owns = '';
   for (let index = windowStart; index < windowEnd; index++) owns += `${owns ? ' ' : ''}${gridId}-row-${index}`;
@@ -269,8 +280,8 @@ export function PoolTable({ store, label, selectable = false, height = 440, empt
           onPointerOver={tooltips.onPointerOver}
           onPointerLeave={tooltips.onPointerLeave}
         >
-          {rowIndices.map((index, k) => {
-            const row = rows[k];
+          {rowIndices.map((index) => {
+            const row = windowPages[pageOfIndex(index) - firstPage]?.[index % POOL_PAGE_SIZE];
             return (
               <PoolRow
                 key={index % slots}
