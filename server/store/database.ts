@@ -71,7 +71,7 @@ export function openSqliteStore(file: string): Store {
   sqlite.pragma('temp_store = MEMORY');
   // SQLite's page cache (this build's default: 16 MB) fills only as far as a run touches pages, so
   // a 100,000-user store's deprovisioning wave peaked ~17 MiB above the same wave at 10,000 users
-  // (the issue allows 15 %). 8 MiB still holds every index's inner pages and the small org tables;
+  // (the issue allows 15 %). 8 MiB is room for the indexes' inner pages and the small org tables;
   // what it loses are random user rows, which 16 MB did not hold either (a 100,000-user store is
   // ~160 MB): ≈ 0.4 more page reads per deprovisioning PATCH (strace).
   sqlite.pragma('cache_size = -8192');
