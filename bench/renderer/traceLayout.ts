@@ -19,14 +19,19 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of an `X` event, µs: what the thread ran of its `dur`. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: {
     name?: string;
+    /** On the scheduler's `ThreadControllerImpl::RunTask`: what posted the task. */
+    src_func?: string;
     elementCount?: number;
     beginData?: { dirtyObjects?: number; totalObjects?: number; frame?: string };
     endData?: { layoutRoots?: { nodeName?: string }[] };
-    data?: { type?: string; frame?: string };
+    data?: { type?: string; frame?: string; functionName?: string; url?: string; lineNumber?: number; columnNumber?: number };
+    chrome_mojo_event_info?: { mojo_interface_tag?: string; payload_size?: number };
     /** On `AnimationFrame` begin events: the vsync the frame was made for. */
     animation_frame_timing_info?: { begin_frame_id?: { sequence_number?: number } };
   };
@@ -50,7 +55,39 @@ export interface LayoutSummary {
   /** pointerover/out and mouseover/out dispatches: hover moving as rows pass under the pointer. */
   hoverEvents: { count: number; ms: number };
   gc: { minor: number; major: number; ms: number };
+  /** Each major GC's atomic pause (`MajorGC`) on the main thread. */
+  majorGcs: { atMs: number; wallMs: number; cpuMs: number | null }[];
   frames: FrameSummary;
+  /** Every main-thread task over 16.7 ms, with what ran inside it. */
+  longTasks: LongTask[];
+}
+
+/** A nested main-thread event of a long task, and what it was about. */
+export interface TaskPart {
+  depth: number;
+  name: string;
+  /** The event type, the script function and where it is, the layout's dirty objects, … */
+  detail: string;
+  wallMs: number;
+  cpuMs: number | null;
+}
+
+export interface LongTask {
+  /** ms from the first measured frame (the rAF recorder's start); negative: before the scroll was measured. */
+  atMs: number;
+  wallMs: number;
+  /**
+   * Thread time: what the main thread ran of the task. The rest of `wallMs` it was not running
+   * (descheduled: on a 2-core machine the compositor, raster workers, GPU process and backend want
+   * the same cores), which no change to the page's own work removes.
+   */
+  cpuMs: number | null;
+  /** The scheduler's name for what posted it (`ScheduledActionSendBeginMainFrame`: a frame's update). */
+  postedBy: string;
+  measured: boolean;
+  /** ms since the last major GC on the main thread ended, if one did before the task. */
+  sinceMajorGcMs: number | null;
+  parts: TaskPart[];
 }
 
 /** Frames of one kind: how many, how many missed a vsync, and the page's main-thread work in them. */
@@ -90,6 +127,88 @@ function pageMainThread(events: TraceEvent[]): string {
 }
 
 /**
+ * The main thread's tasks: the outermost of the scheduler's `ThreadControllerImpl::RunTask` and the
+ * timeline's `RunTask` (a `fetch` answer's task has only the latter), in time order.
+ */
+function mainTasks(events: TraceEvent[], main: string): TraceEvent[] {
+  const tasks: TraceEvent[] = [];
+  for (const e of events
+    .filter((x) => `${x.pid}:${x.tid}` === main && x.ph === 'X' && (x.name === 'ThreadControllerImpl::RunTask' || x.name === 'RunTask') && x.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)) {
+    const previous = tasks[tasks.length - 1];
+    if (!previous || e.ts >= previous.ts + previous.dur!) tasks.push(e);
+  }
+  return tasks;
+}
+
+/** While the benchmark's rAF recorder ran: its first and last `FireAnimationFrame`, µs. */
+function recorderWindow(events: TraceEvent[], main: string): [number, number] {
+  const fired = events.filter((e) => `${e.pid}:${e.tid}` === main && e.name === 'FireAnimationFrame').map((e) => e.ts);
+  return [Math.min(...fired), Math.max(...fired)];
+}
+
+const LONG_TASK_US = 16_700;
+/** Nested events shorter than this are left out of a long task's parts (they add up to little). */
+const PART_MIN_US = 500;
+const TASK_WRAPPERS = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+
+function partDetail(e: TraceEvent): string {
+  const a = e.args;
+  switch (e.name) {
+    case 'FunctionCall': {
+      const d = a?.data;
+      return `${d?.functionName || '(anonymous)'} ${d?.url?.replace(/^.*\//, '') ?? '?'}:${d?.lineNumber ?? '?'}:${d?.columnNumber ?? '?'}`;
+    }
+    case 'EventDispatch':
+      return a?.data?.type ?? '';
+    case 'Layout':
+      return `dirty ${a?.beginData?.dirtyObjects ?? '?'} of ${a?.beginData?.totalObjects ?? '?'} objects`;
+    case 'UpdateLayoutTree':
+      return `${a?.elementCount ?? '?'} elements`;
+    case 'Receive mojo message':
+      return a?.chrome_mojo_event_info?.mojo_interface_tag ?? '';
+    default:
+      return '';
+  }
+}
+
+/**
+ * Every main-thread task over 16.7 ms, each with its nested events of 0.5 ms or more (script with
+ * its function and place in the bundle, event dispatches, style, layout, paint, GC phases, mojo
+ * messages) and, for the task and each part, wall and thread (CPU) time: a task whose CPU time is
+ * well under its wall time was long because the thread was not running, not because of its work.
+ */
+function summariseLongTasks(events: TraceEvent[], main: string, majorGcs: TraceEvent[]): LongTask[] {
+  const tasks = mainTasks(events, main).filter((t) => t.dur! > LONG_TASK_US);
+  const [recorderFrom, recorderTo] = recorderWindow(events, main);
+  const nested = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.dur !== undefined && !TASK_WRAPPERS.has(e.name)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const ms = (us: number | undefined) => (us === undefined ? null : Math.round(us / 100) / 10);
+  return tasks.map((task) => {
+    const end = task.ts + task.dur!;
+    const parts: TaskPart[] = [];
+    const open: TraceEvent[] = [];
+    for (const e of nested) {
+      if (e.ts < task.ts || e.ts >= end) continue;
+      while (open.length && e.ts >= open[open.length - 1]!.ts + open[open.length - 1]!.dur!) open.pop();
+      if (e.dur! >= PART_MIN_US) parts.push({ depth: open.length, name: e.name, detail: partDetail(e), wallMs: ms(e.dur)!, cpuMs: ms(e.tdur) });
+      open.push(e);
+    }
+    const lastGc = majorGcs.filter((g) => g.ts + g.dur! <= task.ts).at(-1);
+    // The task the scheduler reports carries `src_func`; the outer `RunTask` does not.
+    const posted = nested.length === 0 ? undefined : events.find((e) => e.name === 'ThreadControllerImpl::RunTask' && `${e.pid}:${e.tid}` === main && e.ts >= task.ts && e.ts < end)?.args?.src_func;
+    return {
+      atMs: Math.round((task.ts - recorderFrom) / 1000),
+      wallMs: ms(task.dur)!,
+      cpuMs: ms(task.tdur),
+      postedBy: posted ?? task.args?.src_func ?? task.name,
+      measured: task.ts >= recorderFrom - 20_000 && task.ts <= recorderTo,
+      sinceMajorGcMs: lastGc ? Math.round((task.ts - lastGc.ts - lastGc.dur!) / 1000) : null,
+      parts,
+    };
+  });
+}
+
+/**
  * Frames are Chromium's own `AnimationFrame` spans on the page's main thread, each tagged with the
  * vsync (BeginFrame) sequence number it was made for: a frame that skips a number missed a vsync.
  * That is the benchmark's dropped frame without the timestamp jitter of rAF times. Only frames
@@ -99,18 +218,9 @@ function pageMainThread(events: TraceEvent[]): string {
  */
 function summariseFrames(events: TraceEvent[], main: string): FrameSummary {
   const onMain = (e: TraceEvent) => `${e.pid}:${e.tid}` === main;
-  // Tasks: the outermost of the scheduler's `ThreadControllerImpl::RunTask` and the timeline's
-  // `RunTask` (a `fetch` answer's task has only the latter).
-  const tasks: TraceEvent[] = [];
-  for (const e of events
-    .filter((x) => onMain(x) && x.ph === 'X' && (x.name === 'ThreadControllerImpl::RunTask' || x.name === 'RunTask') && x.dur !== undefined)
-    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)) {
-    const previous = tasks[tasks.length - 1];
-    if (!previous || e.ts >= previous.ts + previous.dur!) tasks.push(e);
-  }
+  const tasks = mainTasks(events, main);
   const marks = events.filter((e) => e.name === POOL_PAGE_ANSWERED_MARK).map((e) => e.ts).sort((a, b) => a - b);
-  const fired = events.filter((e) => onMain(e) && e.name === 'FireAnimationFrame').map((e) => e.ts);
-  const [recorderFrom, recorderTo] = [Math.min(...fired), Math.max(...fired)];
+  const [recorderFrom, recorderTo] = recorderWindow(events, main);
   const frames = events
     .filter((e) => onMain(e) && e.name === 'AnimationFrame' && e.ph === 'b' && e.ts >= recorderFrom - 20_000 && e.ts <= recorderTo)
     .map((e) => ({ ts: e.ts, vsync: e.args?.animation_frame_timing_info?.begin_frame_id?.sequence_number }))
@@ -155,6 +265,8 @@ export function summariseLayout(events: TraceEvent[]): LayoutSummary {
   const hover = dispatches.filter((e) => /^(pointer|mouse)(over|out|enter|leave)$/.test(e.args?.data?.type ?? ''));
   const scrollSteps = dispatches.filter((e) => e.args?.data?.type === 'scroll').length;
   const gcs = onMain.filter((e) => e.name === 'MinorGC' || e.name === 'MajorGC');
+  const majorGcs = gcs.filter((e) => e.name === 'MajorGC');
+  const [recorderFrom] = recorderWindow(events, main);
   return {
     scrollSteps,
     layout: {
@@ -167,7 +279,9 @@ export function summariseLayout(events: TraceEvent[]): LayoutSummary {
     paintMsPerStep: Math.round((onMain.filter((e) => e.name === 'Paint').reduce((s, e) => s + ms(e), 0) / Math.max(1, scrollSteps)) * 100) / 100,
     hoverEvents: { count: hover.length, ms: Math.round(hover.reduce((s, e) => s + ms(e), 0)) },
     gc: { minor: gcs.filter((e) => e.name === 'MinorGC').length, major: gcs.filter((e) => e.name === 'MajorGC').length, ms: Math.round(gcs.reduce((s, e) => s + ms(e), 0)) },
+    majorGcs: majorGcs.map((e) => ({ atMs: Math.round((e.ts - recorderFrom) / 1000), wallMs: Math.round(e.dur! / 100) / 10, cpuMs: e.tdur === undefined ? null : Math.round(e.tdur / 100) / 10 })),
     frames: summariseFrames(events, main),
+    longTasks: summariseLongTasks(events, main, majorGcs),
   };
 }
 
@@ -183,7 +297,23 @@ export function formatLayoutSummary(s: LayoutSummary): string {
     frames('a page landed in', s.frames.withLanding),
     frames('no page landed in', s.frames.withoutLanding),
     `  tasks that applied a landed page: ${s.frames.landingTaskMs.n} (${f(s.frames.landingTaskMs, ' ms')}; total ${Math.round(s.frames.landingTaskMs.total)} ms)`,
+    `  major GCs (atomic pause, wall / CPU ms, at ms from the first measured frame): ${s.majorGcs.map((g) => `${g.wallMs} / ${g.cpuMs ?? '?'} at ${g.atMs}`).join('; ') || 'none'}`,
+    formatLongTasks(s.longTasks),
   ].join('\n');
+}
+
+function formatLongTasks(tasks: LongTask[]): string {
+  const measured = tasks.filter((t) => t.measured);
+  const onCpu = measured.filter((t) => (t.cpuMs ?? t.wallMs) > LONG_TASK_US / 1000);
+  const lines = [
+    `  tasks > 16.7 ms while measured: ${measured.length}, of which > 16.7 ms on CPU: ${onCpu.length}; before or after the measured scroll: ${tasks.length - measured.length}`,
+  ];
+  for (const t of tasks) {
+    const gc = t.sinceMajorGcMs === null ? '' : `, ${t.sinceMajorGcMs} ms after a major GC`;
+    lines.push(`    ${t.measured ? '' : '(not measured) '}at ${t.atMs} ms: ${t.wallMs} ms, ${t.cpuMs ?? '?'} on CPU, ${t.postedBy}${gc}`);
+    for (const p of t.parts) lines.push(`    ${'  '.repeat(p.depth + 1)}${p.name}${p.detail ? ` [${p.detail}]` : ''} ${p.wallMs} / ${p.cpuMs ?? '?'}`);
+  }
+  return lines.join('\n');
 }
 
 export function readTraceEvents(file: string): TraceEvent[] {
