@@ -14,6 +14,7 @@ import { migrationProvider } from './migrations/index.js';
 import { cachePreparedStatements } from './statementCache.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStoreOptions } from './postgres.js';
 import { GroupCommitKysely, type SqliteConnectionState } from './sqliteGroupCommit.js';
+import { readDirectlyWhileIdle, SqliteIdleReads } from './sqliteIdleReads.js';
 
 export type Store = Kysely<Database>;
 
@@ -25,9 +26,10 @@ export const DATABASE_FILE_NAME = 'scim-directory-sync.sqlite';
  * process (the CLI next to `serve`) committed in between; an immediate one takes the write lock
  * up front and waits for it (busy_timeout) instead. It also counts the queries waiting for the
  * connection, which the group commit (sqliteGroupCommit.ts) lets go first, and rolls back only a
- * transaction that SQLite has not already ended by itself.
+ * transaction that SQLite has not already ended by itself. It tells `idleReads` when Kysely asks
+ * for the connection and gives it back (sqliteIdleReads.ts).
  */
-function immediateTransactionDialect(inner: SqliteDialect, sqlite: SqliteDatabase.Database): { dialect: Dialect; connection: SqliteConnectionState } {
+function immediateTransactionDialect(inner: SqliteDialect, sqlite: SqliteDatabase.Database, idleReads: SqliteIdleReads): { dialect: Dialect; connection: SqliteConnectionState } {
   let waiting = 0;
   const dialect: Dialect = {
     createAdapter: () => inner.createAdapter(),
@@ -36,13 +38,25 @@ function immediateTransactionDialect(inner: SqliteDialect, sqlite: SqliteDatabas
     createDriver: () => {
       const driver = inner.createDriver();
       const acquire = driver.acquireConnection.bind(driver);
+      const release = driver.releaseConnection.bind(driver);
       const rollback = driver.rollbackTransaction.bind(driver);
       driver.acquireConnection = async () => {
         waiting++;
+        idleReads.kyselyAcquiring();
         try {
           return await acquire();
+        } catch (error) {
+          idleReads.kyselyReleased();
+          throw error;
         } finally {
           waiting--;
+        }
+      };
+      driver.releaseConnection = async (connection) => {
+        try {
+          await release(connection);
+        } finally {
+          idleReads.kyselyReleased();
         }
       };
       driver.beginTransaction = async (connection) => {
@@ -77,9 +91,13 @@ export function openSqliteStore(file: string): Store {
   sqlite.pragma('cache_size = -8192');
   // The CLI and the server share the file; a writer waits for the other instead of failing.
   sqlite.pragma('busy_timeout = 5000');
-  const { dialect, connection } = immediateTransactionDialect(new SqliteDialect({ database: cachePreparedStatements(sqlite) }), sqlite);
+  const idleReads = new SqliteIdleReads(cachePreparedStatements(sqlite));
+  const { dialect, connection } = immediateTransactionDialect(new SqliteDialect({ database: sqlite }), sqlite, idleReads);
   // Transactions share commits (sqliteGroupCommit.ts); the answers still wait for theirs.
-  return new GroupCommitKysely<Database>({ dialect }, connection);
+  const store = new GroupCommitKysely<Database>({ dialect }, connection);
+  // Reads outside transactions skip Kysely while it does not use the connection (sqliteIdleReads.ts).
+  readDirectlyWhileIdle(store, idleReads);
+  return store;
 }
 
 export function storeFileIn(dataDir: string): string {

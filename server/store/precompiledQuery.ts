@@ -9,6 +9,7 @@
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import { isSqlite } from './unchangedListMemo.js';
+import { rowsIfIdle } from './sqliteIdleReads.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
@@ -34,6 +35,9 @@ export class PrecompiledQuery<Args extends readonly unknown[], Row> {
       this.templates.set(key, template);
     }
     const parameters = template.slots.map((slot) => ('arg' in slot ? values[slot.arg] : slot.constant));
+    // A read on an idle SQLite store skips Kysely's execution path (sqliteIdleReads.ts).
+    const rows = rowsIfIdle<Row>(db, template.compiled.sql, parameters);
+    if (rows) return { rows };
     return db.executeQuery<Row>({ ...template.compiled, parameters } as CompiledQuery<Row>);
   }
 
