@@ -12,6 +12,7 @@ const NOT_ON_POSTGRES = [
   'test/integration/utility-process-backend.test.ts', // the bundled backend in a utility process, on SQLite
   'test/integration/npm-start.test.ts', // the desktop launcher
   'test/integration/sqlite-group-commit.test.ts', // SQLite's group commit; PostgreSQL commits each transaction itself
+  'test/integration/sqlite-idle-reads.test.ts', // SQLite's direct reads and shared read transaction; PostgreSQL reads through Kysely
 ];
 // Outside CI a machine without PostgreSQL skips the project with the reason in the test name;
 // with CI=true the global setup fails instead, so a missing PostgreSQL cannot go unnoticed.
