@@ -59,11 +59,14 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     /** A folder: Chromium traces (devtools.timeline) of the first measured scroll run per pool (cold) and of one more after the others (warm), and a summary of where the main thread's time went. */
     trace: { type: 'string' },
+    /** A folder: with --only scroll, a V8 sampling heap profile of one more warm scroll run per pool (every allocation, garbage included), and its top allocating functions per scroll step. */
+    alloc: { type: 'string' },
   },
 });
 const ONLY_SCROLL = opts.only === 'scroll';
 if (opts.only !== undefined && !ONLY_SCROLL) throw new Error(`--only: "scroll" is the one measurement that can run alone, not "${opts.only}"`);
 const TRACE_DIR = opts.trace ? path.resolve(String(opts.trace)) : null;
+const ALLOC_DIR = opts.alloc ? path.resolve(String(opts.alloc)) : null;
 const USERS = Number(opts.users);
 const BASELINE_USERS = Number(opts['baseline-users']);
 const REPS = Math.max(1, Number(opts.reps));
@@ -535,6 +538,49 @@ function selfTimes(events: TraceEvent[]): Map<string, Map<string, number>> {
   return out;
 }
 
+interface SamplingHeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  selfSize: number;
+  children: SamplingHeapProfileNode[];
+}
+
+/**
+ * A V8 sampling heap profile of one more (warm) scroll run, garbage included (the GC flags keep
+ * samples of objects already collected): what the page's script, and the harness's per-step probe,
+ * allocate per wheel step. Only the JS heap: Blink's own objects (DOM, style, layout) are not in it.
+ * Printed: bytes per step by function (place in the bundle; its source map names it) and by script.
+ */
+async function profileAllocations(page: Page, rows: number, file: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as { samplingInterval: number });
+  const run = await scrollThrough(page, rows);
+  const { profile } = (await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: SamplingHeapProfileNode } };
+  await cdp.detach();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  const byFunction = new Map<string, number>();
+  const byScript = new Map<string, number>();
+  const walk = (node: SamplingHeapProfileNode) => {
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const script = url.replace(/^.*\//, '') || '(no script)';
+    const where = `${functionName || '(anonymous)'} ${script}:${lineNumber + 1}:${columnNumber + 1}`;
+    byFunction.set(where, (byFunction.get(where) ?? 0) + node.selfSize);
+    byScript.set(script, (byScript.get(script) ?? 0) + node.selfSize);
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  const steps = Math.max(1, run.samples);
+  const kb = (bytes: number) => `${(bytes / steps / 1024).toFixed(1)} KB`;
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${kb(v)}`).join('; ');
+  const total = [...byScript.values()].reduce((sum, v) => sum + v, 0);
+  console.log(`  allocations ${file}: ${kb(total)} per wheel step (${steps} steps); by script: ${top(byScript, 5)}\n  by function: ${top(byFunction, 15)}`);
+}
+
 async function traceScroll(page: Page, rows: number, file: string): Promise<TraceSummary & { run: ScrollResult }> {
   const cdp = await page.context().newCDPSession(page);
   const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream as string)));
@@ -699,6 +745,7 @@ async function measureScrollOnly(desktop: Desktop, connectionId: string, users: 
     }
   }
   if (TRACE_DIR) traces.push(await traceScroll(page, SCROLL_ROWS, path.join(TRACE_DIR, `scroll-${users}-warm.json`)));
+  if (ALLOC_DIR) await profileAllocations(page, SCROLL_ROWS, path.join(ALLOC_DIR, `scroll-${users}-warm.heapprofile`));
   return { users, scroll, traces };
 }
 

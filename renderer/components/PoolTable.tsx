@@ -321,6 +321,9 @@ interface PoolRowProps {
  * One row. Memoized on plain props: a page landing or the table scrolling re-renders only the rows
  * whose index, data, selection or focus changed, not every row on screen. A placeholder and the row
  * that replaces it share the row element, so a page landing changes its content, not the element.
+ * The props are compared field by field: React's default compare takes `Object.keys` of both
+ * props objects, two arrays per row per render, ~3 KB of garbage a scroll step (a sampling heap
+ * profile, bench/renderer/RESULTS.md).
  */
 const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, selected, focused }: PoolRowProps) {
   const style = { transform: rowTransform(index), height: ROW_HEIGHT };
@@ -334,55 +337,88 @@ const PoolRow = memo(function PoolRow({ id, index, columns, row, selectable, sel
     );
   }
   const reason = selectable ? unselectableReason(row) : null;
+  const name = (
+    <span role="gridcell" className="truncate cell-name" data-tip="name">
+      {row.name}
+    </span>
+  );
+  const email = (
+    <span role="gridcell" className="truncate" data-tip="email">
+      {row.email ?? <span className="muted">no email</span>}
+    </span>
+  );
+  const userName = (
+    <span role="gridcell" className="truncate mono small" data-tip="userName">
+      {row.userName}
+    </span>
+  );
+  const directory = <span role="gridcell" className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>{directoryStatusOf(row)}</span>;
+  const status =
+    reason && row.status === 'available' ? (
+      <span role="gridcell" className="truncate">
+        <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
+        <span className="muted small"> {reason}</span>
+      </span>
+    ) : (
+      // The pill is the cell itself when it stands alone (nearly every row): one element less.
+      <span role="gridcell" className={`pill pill-cell ${STATUS_TONE[row.status]}`}>
+        {STATUS_LABEL[row.status]}
+      </span>
+    );
+  const lastChange = (
+    <span role="gridcell" className="muted small nowrap" data-tip="lastDirectoryChangeAt">
+      {ago(row.lastDirectoryChangeAt)}
+    </span>
+  );
+  const attributes = {
+    id,
+    role: 'row',
+    'aria-rowindex': index + 2,
+    'aria-selected': selectable ? selected : undefined,
+    'aria-disabled': reason ? true : undefined,
+    'data-entry': row.id,
+    'data-index': index,
+    className: `pool-row ${columns}${focused ? ' pool-row-focus' : ''}${selected ? ' pool-row-selected' : ''}${reason ? ' pool-row-disabled' : ''}`,
+    style,
+  } as const;
+  // Two shapes, not a `{selectable ? cell : null}` first child: a null before the cells makes React
+  // reconcile every re-rendered row's children through a Map of them (its keyed fallback), ~6 KB of
+  // garbage and the Map's work a scroll step.
+  if (!selectable) {
+    return (
+      <div {...attributes}>
+        {name}
+        {email}
+        {userName}
+        {directory}
+        {status}
+        {lastChange}
+      </div>
+    );
+  }
   return (
-    <div
-      id={id}
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selectable ? selected : undefined}
-      aria-disabled={reason ? true : undefined}
-      data-entry={row.id}
-      data-index={index}
-      className={`pool-row ${columns}${focused ? ' pool-row-focus' : ''}${selected ? ' pool-row-selected' : ''}${reason ? ' pool-row-disabled' : ''}`}
-      style={style}
-    >
-      {selectable ? (
-        <span role="gridcell" className="cell-check">
-          <span className={`checkbox${selected ? ' checkbox-on' : ''}${reason ? ' checkbox-off' : ''}`} aria-hidden="true">
-            {selected ? <Icon name="check" /> : null}
-          </span>
-          <span className="sr-only">{selected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
+    <div {...attributes}>
+      <span role="gridcell" className="cell-check">
+        <span className={`checkbox${selected ? ' checkbox-on' : ''}${reason ? ' checkbox-off' : ''}`} aria-hidden="true">
+          {selected ? <Icon name="check" /> : null}
         </span>
-      ) : null}
-      <span role="gridcell" className="truncate cell-name" data-tip="name">
-        {row.name}
+        <span className="sr-only">{selected ? 'Selected' : reason ? `Not selectable: ${reason}` : 'Not selected'}</span>
       </span>
-      <span role="gridcell" className="truncate" data-tip="email">
-        {row.email ?? <span className="muted">no email</span>}
-      </span>
-      <span role="gridcell" className="truncate mono small" data-tip="userName">
-        {row.userName}
-      </span>
-      <span role="gridcell" className={`dir-status${row.directoryActive ? '' : ' dir-status-off'}`}>
-        {directoryStatusOf(row)}
-      </span>
-      {reason && row.status === 'available' ? (
-        <span role="gridcell" className="truncate">
-          <span className={`pill ${STATUS_TONE[row.status]}`}>{STATUS_LABEL[row.status]}</span>
-          <span className="muted small"> {reason}</span>
-        </span>
-      ) : (
-        // The pill is the cell itself when it stands alone (nearly every row): one element less.
-        <span role="gridcell" className={`pill pill-cell ${STATUS_TONE[row.status]}`}>
-          {STATUS_LABEL[row.status]}
-        </span>
-      )}
-      <span role="gridcell" className="muted small nowrap" data-tip="lastDirectoryChangeAt">
-        {ago(row.lastDirectoryChangeAt)}
-      </span>
+      {name}
+      {email}
+      {userName}
+      {directory}
+      {status}
+      {lastChange}
     </div>
   );
-});
+}, samePoolRowProps);
+
+function samePoolRowProps(a: PoolRowProps, b: PoolRowProps): boolean {
+  return (
+    a.id === b.id && a.index === b.index && a.columns === b.columns && a.row === b.row && a.selectable === b.selectable && a.selected === b.selected && a.focused === b.focused
+  );
+}
 
 /** The cells whose full value a tooltip shows (their text is truncated, or a relative time). */
 type TipColumn = 'name' | 'email' | 'userName' | 'lastDirectoryChangeAt';
