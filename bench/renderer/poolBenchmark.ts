@@ -16,13 +16,16 @@
  *
  *   node --import tsx bench/renderer/poolBenchmark.ts [--users 100000] [--baseline-users 1000]
  *        [--reps 5] [--out bench/renderer/RESULTS.md] [--json bench/renderer/results.json]
- *        [--only scroll] [--trace DIR]
+ *        [--only scroll] [--trace DIR] [--alloc DIR]
  * `--only scroll` runs just the scroll measurement and prints it (RESULTS.md is left alone);
  * `--trace DIR` traces, per pool, the warm-up scroll (the table's very first), the first measured
  * scroll run (cold: its pages are fetched while it scrolls; its frames are counted with tracing on)
  * and one extra run after the others (warm) (Chromium trace files, self time per event, and
  * traceLayout.ts's per-step counts: dirty layout objects and roots, style recalc elements, hover
  * dispatches, GC; `node --import tsx bench/renderer/traceLayout.ts FILE` summarises a saved trace).
+ * `--alloc DIR` (with `--only scroll`) adds one warm scroll run per pool under V8's sampling heap
+ * profiler and prints the JS bytes allocated per wheel step, by script and function: unlike GC
+ * counts, which wander 2× between runs of the same code, these hold still enough to compare.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
