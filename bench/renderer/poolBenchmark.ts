@@ -70,6 +70,7 @@ const ONLY_SCROLL = opts.only === 'scroll';
 if (opts.only !== undefined && !ONLY_SCROLL) throw new Error(`--only: "scroll" is the one measurement that can run alone, not "${opts.only}"`);
 const TRACE_DIR = opts.trace ? path.resolve(String(opts.trace)) : null;
 const ALLOC_DIR = opts.alloc ? path.resolve(String(opts.alloc)) : null;
+if (ALLOC_DIR && !ONLY_SCROLL) throw new Error('--alloc profiles a scroll run: use it with --only scroll');
 const USERS = Number(opts.users);
 const BASELINE_USERS = Number(opts['baseline-users']);
 const REPS = Math.max(1, Number(opts.reps));
