@@ -25,7 +25,7 @@ beforeAll(async () => {
   server = await startTestServer();
   const connection = await server.createConnection({ org: 'Search Org' });
   connectionId = connection.connectionId;
-  orgId = (await server.db.selectFrom('scim_connections').select('org_id').where('id', '=', connectionId).executeTakeFirstOrThrow()).org_id;
+  orgId = await server.orgIdOf(connectionId);
   scim = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret });
   for (const [userName, given, family] of [
     ['ada@search.example', 'Ada', 'Lovelace'],

@@ -28,7 +28,6 @@ let connectionId: string;
 const users = new Map<string, string>();
 let linkCount = 0;
 
-const orgOf = async (id: string) => (await server.db.selectFrom('scim_connections').select('org_id').where('id', '=', id).executeTakeFirstOrThrow()).org_id;
 
 async function member(org: string, scimUserId: string, status: 'active' | 'removed'): Promise<void> {
   const n = ++linkCount;
@@ -51,7 +50,7 @@ beforeAll(async () => {
   server = await startTestServer();
   const connection = await server.createConnection({ org: 'Status Org' });
   connectionId = connection.connectionId;
-  orgId = await orgOf(connectionId);
+  orgId = await server.orgIdOf(connectionId);
   const scim = new ScimClient(connection.endpointBaseUrl, { secret: connection.authenticationSecret });
   for (let i = 0; i < 10; i++) {
     const userName = `u${i}@status.example`;
@@ -62,7 +61,7 @@ beforeAll(async () => {
   }
   expect((await scim.delete(`/Users/${users.get('u9@status.example')}`)).status).toBe(204);
   const id = (i: number) => users.get(`u${i}@status.example`)!;
-  const otherOrg = await orgOf((await server.createConnection({ org: 'Other Org' })).connectionId);
+  const otherOrg = await server.orgIdOf((await server.createConnection({ org: 'Other Org' })).connectionId);
   const sameOrgConnection = await server.createConnection({ org: 'Status Org' });
   const elsewhere = await new ScimClient(sameOrgConnection.endpointBaseUrl, { secret: sameOrgConnection.authenticationSecret }).post('/Users', {
     schemas: [USER],

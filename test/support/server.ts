@@ -23,6 +23,8 @@ export interface TestServer {
   app: FastifyInstance;
   /** Creates a SCIM connection the way `connection create` does; returns the one-time secret. */
   createConnection(options?: { org?: string; name?: string; provider?: DirectoryProvider }): Promise<ConnectionWithSecret>;
+  /** The org a connection belongs to (what the pool and member queries are keyed by). */
+  orgIdOf(connectionId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         provider: o.provider ?? 'other',
         publicUrl: baseUrl,
       }),
+    orgIdOf: async (connectionId) => (await db.selectFrom('scim_connections').select('org_id').where('id', '=', connectionId).executeTakeFirstOrThrow()).org_id,
     close: async () => {
       await app.close();
       await db.destroy();
