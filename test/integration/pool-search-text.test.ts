@@ -15,9 +15,8 @@ import { entraCreateUserBody } from '../idp/entra.js';
 import { oktaCreateUserBody, oktaProfileOf } from '../idp/okta.js';
 import { listPool } from '../../server/domain/pool.js';
 import { isPostgresStore } from '../../server/store/postgres.js';
+import { SCIM_PATCH_OP as PATCH, SCIM_USER as USER } from '../../shared/scim/urns.js';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let server: TestServer;
 let scim: ScimClient;

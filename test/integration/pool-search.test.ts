@@ -9,9 +9,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { ScimClient } from '../support/scimClient.js';
 import { listPool } from '../../server/domain/pool.js';
 import { isPostgresStore } from '../../server/store/postgres.js';
+import { SCIM_PATCH_OP as PATCH, SCIM_USER as USER } from '../../shared/scim/urns.js';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 let server: TestServer;
 let scim: ScimClient;
