@@ -9,8 +9,13 @@ import type { ConnectionHealth } from '../../shared/api/connections.js';
 
 const HOUR_MS = 3600_000;
 
-/** The counters' bucket for a time: the UTC hour as `YYYY-MM-DDTHH`. */
+/**
+ * The counters' bucket for a time: the UTC hour as `YYYY-MM-DDTHH`. A time that is already
+ * `toISOString()` text (`…Z`, what the request log records for every request) is its own first 13
+ * characters: no Date to parse and format again per request.
+ */
 export function hourBucket(at: number | string): string {
+  if (typeof at === 'string' && at.length === 24 && at.endsWith('Z')) return at.slice(0, 13);
   return new Date(at).toISOString().slice(0, 13);
 }
 

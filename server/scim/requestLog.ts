@@ -170,8 +170,6 @@ export function entriesKept(batch: readonly LoggedRequest[], perConnection = REQ
 /** Write at once, without waiting for the timer, when this many requests are waiting. */
 const EAGER_FLUSH_AT = 2000;
 
-/** hourBucket of an ISO-8601 time; `at` is nearly always already UTC (`…Z`, from toISOString), whose first 13 characters are its hour. */
-const hourOf = (at: string): string => (at.length === 24 && at.endsWith('Z') ? at.slice(0, 13) : hourBucket(at));
 
 export class RequestLogRecorder {
   private pending: LoggedRequest[] = [];
@@ -226,7 +224,7 @@ export class RequestLogRecorder {
     const orgOf = new Map<string, string>();
     for (const entry of batch) {
       orgOf.set(entry.connectionId, entry.orgId);
-      const hour = hourOf(entry.at);
+      const hour = hourBucket(entry.at);
       const key = `${entry.connectionId} ${hour}`;
       const counter = stats.get(key) ?? { connection_id: entry.connectionId, hour, requests: 0, errors: 0 };
       counter.requests += 1;
