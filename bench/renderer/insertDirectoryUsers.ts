@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema.js';
-import { derivedColumns } from '../../server/store/scimResources.js';
+import { derivedColumns, storedResourceColumns } from '../../server/store/scimResources.js';
 import { newId } from '../../server/domain/ids.js';
 
 const TRANSACTION_ROWS = 5000;
@@ -33,7 +33,8 @@ export async function insertDirectoryUsers(
             id,
             connection_id: connectionId,
             ...derivedColumns.scim_users(resource),
-            resource: JSON.stringify(resource),
+            // As the SCIM routes store it: in the layout whole reads splice (migration 009).
+            ...storedResourceColumns.scim_users(resource),
             created_at: at,
             updated_at: at,
             version: 1,

@@ -46,7 +46,7 @@ function liveRows(table: string, connectionId: string, where?: Expression<SqlBoo
 
 /** The page's columns; for Users also their groups, as groupsOfUsers gives them. */
 function pageColumns(table: string): RawBuilder<unknown> {
-  const columns = sql`r.id, r.connection_id, r.resource, r.created_at, r.updated_at, r.version, r.seq`;
+  const columns = sql`r.id, r.connection_id, r.resource, r.resource_layout, r.created_at, r.updated_at, r.version, r.seq`;
   if (table !== 'scim_users') return columns;
   return sql`${columns}, (
     select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.seq), '[]'::json)

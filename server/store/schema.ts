@@ -47,6 +47,8 @@ export interface ScimUsersTable {
   active: number | null;
   /** The canonical resource without id, meta, schemas, groups and password. */
   resource: string;
+  /** How `resource` can be spliced into a whole read, or null (migration 009, spliceableText.ts). */
+  resource_layout: number | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -67,6 +69,8 @@ export interface ScimGroupsTable {
   external_id: string | null;
   /** The canonical resource without id, meta, schemas and members (members live in their own table). */
   resource: string;
+  /** How `resource` can be spliced into a whole read, or null (migration 009, spliceableText.ts). */
+  resource_layout: number | null;
   created_at: string;
   updated_at: string;
   version: number;

@@ -11,13 +11,18 @@ import type { MemberRef } from './groupMembers.js';
 import { PrecompiledQuery } from './precompiledQuery.js';
 import { isPostgresStore } from './postgres.js';
 import { listPagePostgres } from './postgresListPage.js';
+import { spliceableText, type SpliceableText } from '../scim/resource/spliceableText.js';
+import { groupResourceType, userResourceType } from '../scim/schema/definitions.js';
 
 export type StoredResource = Record<string, unknown>;
 
 export interface ResourceRow {
   id: string;
   connectionId: string;
-  resource: StoredResource;
+  /** Parsed from the stored text on first use (a spliced whole-resource read never asks for it). */
+  readonly resource: StoredResource;
+  /** The stored text when its writer stored it in the splice layout (spliceableText.ts). */
+  spliceable?: SpliceableText | undefined;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -59,21 +64,44 @@ export const derivedColumns: Record<ResourceTable, (resource: StoredResource) =>
   },
 };
 
+/**
+ * The `resource` text to store and its `resource_layout` (migration 009), for every writer of
+ * `resource`: in the splice layout whenever the resource allows, so that whole reads can splice it.
+ */
+export const storedResourceColumns: Record<ResourceTable, (resource: StoredResource) => { resource: string; resource_layout: number | null }> = {
+  scim_users: (resource) => storedColumnsOf(spliceableText(userResourceType, resource, 'groups')),
+  scim_groups: (resource) => storedColumnsOf(spliceableText(groupResourceType, resource, 'members')),
+};
+
+function storedColumnsOf(stored: { text: string; layout: number | null }): { resource: string; resource_layout: number | null } {
+  return { resource: stored.text, resource_layout: stored.layout };
+}
+
+const spliceableOf = (stored: { resource: string; resource_layout: number | null }): SpliceableText | undefined =>
+  stored.resource_layout === null ? undefined : { text: stored.resource, layout: stored.resource_layout };
+
 /** A resource row as SQL returns it, before toRow. */
 export interface RawRow {
   id: string;
   connection_id: string;
   resource: string;
+  /** Null for a text not known to be in the splice layout (migration 009). */
+  resource_layout: number | null;
   created_at: string;
   updated_at: string;
   version: number;
 }
 
 function toRow(row: RawRow): ResourceRow {
+  let parsed: StoredResource | undefined;
   return {
     id: row.id,
     connectionId: row.connection_id,
-    resource: JSON.parse(row.resource) as StoredResource,
+    // Lazily: a whole read of a spliceable row answers from the text alone.
+    get resource() {
+      return (parsed ??= JSON.parse(row.resource) as StoredResource);
+    },
+    spliceable: spliceableOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
@@ -84,7 +112,7 @@ function toRow(row: RawRow): ResourceRow {
 // columns are common to both tables by construction (see migrations/001_scim.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const loose = (db: Db) => db as unknown as Kysely<any>;
-const columns = ['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version'];
+const columns = ['r.id', 'r.connection_id', 'r.resource', 'r.resource_layout', 'r.created_at', 'r.updated_at', 'r.version'];
 
 /** One INSERT per table, compiled once (its derived columns are always the same ones, in the same order). */
 const inserts: Record<ResourceTable, PrecompiledQuery<unknown[], unknown>> = {
@@ -93,13 +121,14 @@ const inserts: Record<ResourceTable, PrecompiledQuery<unknown[], unknown>> = {
 };
 
 function insertInto(table: ResourceTable): PrecompiledQuery<unknown[], unknown> {
-  // values: id, connection_id, resource, created_at (also updated_at), then the derived columns in `shape`'s order.
-  return new PrecompiledQuery((db, [id, connectionId, resource, now, ...derived], shape) =>
+  // values: id, connection_id, resource, resource_layout, created_at (also updated_at), then the derived columns in `shape`'s order.
+  return new PrecompiledQuery((db, [id, connectionId, resource, layout, now, ...derived], shape) =>
     db.insertInto(table).values({
       id,
       connection_id: connectionId,
       ...Object.fromEntries(shape.split(',').map((column, i) => [column, derived[i]])),
       resource,
+      resource_layout: layout,
       created_at: now,
       updated_at: now,
       version: 1,
@@ -113,8 +142,9 @@ export async function insertResource(
   input: { id: string; connectionId: string; resource: StoredResource; now: string },
 ): Promise<ResourceRow> {
   const derived = derivedColumns[table](input.resource);
-  await inserts[table].execute(db, [input.id, input.connectionId, JSON.stringify(input.resource), input.now, ...Object.values(derived)], Object.keys(derived).join(','));
-  return { id: input.id, connectionId: input.connectionId, resource: input.resource, createdAt: input.now, updatedAt: input.now, version: 1 };
+  const stored = storedResourceColumns[table](input.resource);
+  await inserts[table].execute(db, [input.id, input.connectionId, stored.resource, stored.resource_layout, input.now, ...Object.values(derived)], Object.keys(derived).join(','));
+  return { id: input.id, connectionId: input.connectionId, resource: input.resource, spliceable: spliceableOf(stored), createdAt: input.now, updatedAt: input.now, version: 1 };
 }
 
 const findLive: Record<ResourceTable, PrecompiledQuery<[connectionId: string, id: string], RawRow>> = {
@@ -150,7 +180,7 @@ const userWithGroupsBy = (key: 'r.id' | 'r.user_name_lower') =>
       .selectFrom('scim_users as r')
       .leftJoin('scim_group_members as m', 'm.user_id', 'r.id')
       .leftJoin('scim_groups as g', 'g.id', 'm.group_id')
-      .select(['r.id', 'r.connection_id', 'r.resource', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
+      .select(['r.id', 'r.connection_id', 'r.resource', 'r.resource_layout', 'r.created_at', 'r.updated_at', 'r.version', 'g.id as group_id', 'g.display_name as group_display_name'])
       .where('r.connection_id', '=', connectionId)
       .where(key, '=', value)
       .where('r.deleted_at', 'is', null)
@@ -197,12 +227,12 @@ const updates: Record<ResourceTable, PrecompiledQuery<unknown[], UpdateResult>> 
 };
 
 function updateIn(table: ResourceTable): PrecompiledQuery<unknown[], UpdateResult> {
-  // values: id, resource, updated_at, version, then the changed derived columns in `shape`'s order.
-  return new PrecompiledQuery((db, [id, resource, updatedAt, version, ...derived], shape) => {
+  // values: id, resource, resource_layout, updated_at, version, then the changed derived columns in `shape`'s order.
+  return new PrecompiledQuery((db, [id, resource, layout, updatedAt, version, ...derived], shape) => {
     const changed = Object.fromEntries((shape === '' ? [] : shape.split(',')).map((column, i) => [column, derived[i]]));
     return db
       .updateTable(table)
-      .set({ ...changed, resource, updated_at: updatedAt, version })
+      .set({ ...changed, resource, resource_layout: layout, updated_at: updatedAt, version })
       .where('id', '=', id);
   });
 }
@@ -210,14 +240,17 @@ function updateIn(table: ResourceTable): PrecompiledQuery<unknown[], UpdateResul
 export async function updateResource(db: Db, table: ResourceTable, current: ResourceRow, resource: StoredResource, now: string): Promise<ResourceRow> {
   const changed = changedColumns(table, current.resource, resource);
   const shape = Object.keys(changed).join(',');
-  await updates[table].execute(db, [current.id, JSON.stringify(resource), now, current.version + 1, ...Object.values(changed)], shape);
-  return { ...current, resource, updatedAt: now, version: current.version + 1 };
+  // A row written before migration 009 (no layout) is marked here, at its first write since.
+  const stored = storedResourceColumns[table](resource);
+  await updates[table].execute(db, [current.id, stored.resource, stored.resource_layout, now, current.version + 1, ...Object.values(changed)], shape);
+  return { id: current.id, connectionId: current.connectionId, resource, spliceable: spliceableOf(stored), createdAt: current.createdAt, updatedAt: now, version: current.version + 1 };
 }
 
 /** Marks a resource as changed without touching its body (a Group whose members changed). */
 export async function touchResource(db: Db, table: ResourceTable, current: ResourceRow, now: string): Promise<ResourceRow> {
   await loose(db).updateTable(table).set({ updated_at: now, version: current.version + 1 }).where('id', '=', current.id).execute();
-  return { ...current, updatedAt: now, version: current.version + 1 };
+  // The body is unchanged: so is its stored text (and whether it can be spliced).
+  return { id: current.id, connectionId: current.connectionId, resource: current.resource, spliceable: current.spliceable, createdAt: current.createdAt, updatedAt: now, version: current.version + 1 };
 }
 
 /**

@@ -8,11 +8,13 @@
  * stored values themselves and serialised by one JSON.stringify (a third cheaper than
  * concatenating a JSON.stringify per attribute). Sharing the values is safe because callers pass
  * a resource parsed for this response alone, serialised at once.
- * Requests with a projection keep the object path.
+ * Requests with a projection keep the object path. A row whose stored text is in the splice layout
+ * skips even the parse: renderStoredJson splices that text (spliceableText.ts), the same bytes.
  */
 import { SCIM_LIST_RESPONSE } from '../../../shared/scim/urns.js';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/definitions.js';
 import { links, scimMetaOf, type RenderMeta, type ResourceLink } from './render.js';
+import { spliceResourceJson, type SpliceableText } from './spliceableText.js';
 import type { StoredResource } from './types.js';
 import { isPlainObject } from './validateValue.js';
 
@@ -68,6 +70,21 @@ export function renderResourceJson(
   derived: { name: string; list: readonly ResourceLink[] },
 ): string {
   return JSON.stringify(renderWhole(resourceType, stored, meta, derived));
+}
+
+/**
+ * renderResourceJson of a stored row: spliced from its stored text when the writer marked that text
+ * as in the splice layout, else from the parsed resource (which `stored.resource` may parse only
+ * when asked for, as the store's rows do).
+ */
+export function renderStoredJson(
+  resourceType: ResourceTypeDefinition,
+  stored: { readonly resource: StoredResource; readonly spliceable?: SpliceableText | undefined },
+  meta: RenderMeta,
+  derived: { name: string; list: readonly ResourceLink[] },
+): string {
+  const spliceable = stored.spliceable;
+  return spliceable ? spliceResourceJson(resourceType, spliceable, meta, derived) : renderResourceJson(resourceType, stored.resource, meta, derived);
 }
 
 /** A ListResponse (RFC 7644 §3.4.2) around resources already rendered as JSON text. */

@@ -45,7 +45,7 @@ import type { Filter } from '../filter/ast.js';
 import { compileFilter, filterDialectFor } from '../filter/compile.js';
 import { canonicalizeResource } from '../resource/canonicalize.js';
 import { renderGroup, renderUser } from '../resource/render.js';
-import { listResponseJson, renderResourceJson } from '../resource/renderJson.js';
+import { listResponseJson, renderStoredJson } from '../resource/renderJson.js';
 import { isAttributeReturned, projectAttributes } from '../resource/project.js';
 import { normalizePatchRequest } from '../patch/normalize.js';
 import { applyPatch, type MemberChange } from '../patch/apply.js';
@@ -82,7 +82,7 @@ const userKind: ResourceKind = {
   render: (row, location, related, baseUrl) =>
     renderUser(row.resource, { ...metaOf(row, location), groups: relatedRefs(related, baseUrl, '/Groups') }),
   renderJson: (row, location, related, baseUrl) =>
-    renderResourceJson(userResourceType, row.resource, metaOf(row, location), { name: 'groups', list: relatedRefs(related, baseUrl, '/Groups') }),
+    renderStoredJson(userResourceType, row, metaOf(row, location), { name: 'groups', list: relatedRefs(related, baseUrl, '/Groups') }),
 };
 
 const groupKind: ResourceKind = {
@@ -95,7 +95,7 @@ const groupKind: ResourceKind = {
   render: (row, location, related, baseUrl) =>
     renderGroup(row.resource, { ...metaOf(row, location), members: relatedRefs(related, baseUrl, '/Users') }),
   renderJson: (row, location, related, baseUrl) =>
-    renderResourceJson(groupResourceType, row.resource, metaOf(row, location), { name: 'members', list: relatedRefs(related, baseUrl, '/Users') }),
+    renderStoredJson(groupResourceType, row, metaOf(row, location), { name: 'members', list: relatedRefs(related, baseUrl, '/Users') }),
 };
 
 function metaOf(row: ResourceRow, location: string) {

@@ -11,6 +11,7 @@ import * as m005 from './005_live_resources_seq_index.js';
 import * as m006 from './006_links_by_directory_user.js';
 import * as m007 from './007_pool_deactivated_index.js';
 import * as m008 from './008_drop_unused_user_email_index.js';
+import * as m009 from './009_resource_layout.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '006_links_by_directory_user': m006,
   '007_pool_deactivated_index': m007,
   '008_drop_unused_user_email_index': m008,
+  '009_resource_layout': m009,
 };
 
 export const migrationProvider: MigrationProvider = {
