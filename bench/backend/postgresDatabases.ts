@@ -2,8 +2,10 @@
  * PostgreSQL for the benchmark: the server given by DATABASE_URL (a database is created on it for
  * each run and dropped afterwards), or else a throwaway local cluster started like the tests start
  * theirs (test/support/postgresCluster.ts), with fsync on: a benchmark measures the durability a
- * deployment has. The cluster's processes are pinned to the server's core, so the backend and its
- * database share one core as the backend and its embedded SQLite do.
+ * deployment has. By default the cluster's processes are pinned to the server's core, so the backend
+ * and its database share one core as the backend and its embedded SQLite do; `--postgres-core
+ * generator` pins them to the other core instead (the generator's: this machine has no third), as a
+ * deployment gives the database a machine of its own.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -65,7 +67,7 @@ async function pinCluster(adminUrl: string, core: number): Promise<void> {
   for (const pid of children) spawnSync('/usr/bin/taskset', ['-a', '-p', '-c', String(core), pid], { stdio: 'ignore' });
 }
 
-export async function openPostgresDatabases(core: number): Promise<PostgresDatabases> {
+export async function openPostgresDatabases(core: number, placement: 'server' | 'generator'): Promise<PostgresDatabases> {
   let cluster: PostgresCluster | undefined;
   let adminUrl: string;
   let description: string;
@@ -81,7 +83,7 @@ export async function openPostgresDatabases(core: number): Promise<PostgresDatab
     await pinCluster(adminUrl, core);
     postmasterPid = await postmasterPidOf(adminUrl);
     const version = await onMaintenanceDatabase(adminUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
-    description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 256 MB, wal_buffers 16 MB), pinned to the server's core`;
+    description = `a local PostgreSQL ${version} cluster started for the run (fsync on, shared_buffers 256 MB, wal_buffers 16 MB), pinned to the ${placement === 'server' ? "server's core" : "generator's core (the server alone on its core)"}`;
   }
   const created: string[] = [];
   const withDatabase = (name: string) => {

@@ -9,6 +9,7 @@
  *
  * Options: --sizes N,N  --db sqlite[,postgres]  --workloads name,name|all  --quick
  *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --server-node-flags "…"  --keep  --no-write
+ *          --postgres-core server|generator (where a local PostgreSQL cluster runs; default: the server's core)
  *          --report-only (rewrite bench/RESULTS.md from bench/results/*.json, measuring nothing)
  */
 import fs from 'node:fs';
@@ -49,6 +50,7 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    'postgres-core': { type: 'string', default: 'server' },
   },
 });
 
@@ -71,6 +73,10 @@ const WARMUP_USERS = 1000;
 const WARMUP_SYNC_USERS = 300;
 const SERVER_CORE = 1;
 const GENERATOR_CORE = 0;
+if (opts['postgres-core'] !== 'server' && opts['postgres-core'] !== 'generator') throw new Error(`--postgres-core takes server or generator, not "${opts['postgres-core']}"`);
+/** Where the local PostgreSQL cluster runs: beside the backend on its core, or on the other (the generator's) core. */
+const POSTGRES_PLACEMENT: 'server' | 'generator' = opts['postgres-core'];
+const POSTGRES_CORE = POSTGRES_PLACEMENT === 'server' ? SERVER_CORE : GENERATOR_CORE;
 const WRITE = !QUICK && opts['no-write'] !== true;
 
 for (const size of SIZES) if (!Number.isInteger(size) || size < 100) throw new Error(`--sizes takes whole numbers ≥ 100, not ${size}`);
@@ -208,7 +214,7 @@ async function main(): Promise<void> {
   const databases: Partial<Record<DbKind, string>> = {};
   try {
     for (const db of DBS) {
-      const postgres = db === 'postgres' ? await openPostgresDatabases(SERVER_CORE) : undefined;
+      const postgres = db === 'postgres' ? await openPostgresDatabases(POSTGRES_CORE, POSTGRES_PLACEMENT) : undefined;
       activePostgres = postgres;
       if (postgres) log(`PostgreSQL: ${postgres.description}`);
       databases[db] = postgres?.description ?? 'SQLite (better-sqlite3), WAL, synchronous=NORMAL, in the server process';
