@@ -367,3 +367,23 @@ describe('refused operations', () => {
     expect(scimError(() => applyPatch('User', resource, operations)).scimType).toBe('noTarget');
   });
 });
+
+describe('applyPatch works on a copy', () => {
+  it('a successful PATCH of nested values leaves the stored resource as it was and shares no object with it', () => {
+    const stored = baseUser();
+    const { resource } = run('User', stored, [
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'barbara@example.com' },
+      { op: 'replace', path: 'name.givenName', value: 'Barb' },
+      { op: 'add', path: `${ENT}:manager`, value: { value: 'm2' } },
+      { op: 'replace', path: 'active', value: 'False' },
+    ]);
+    expect(stored).toEqual(baseUser());
+    expect(resource.active).toBe(false);
+    expect((resource.emails as Array<{ value: string }>)[0]!.value).toBe('barbara@example.com');
+    // Changing the answer must not reach the stored resource either (the route compares the two).
+    (resource.emails as Array<{ value: string }>)[1]!.value = 'changed@example.com';
+    (resource.name as Record<string, string>).familyName = 'Changed';
+    (resource[ENT] as Record<string, string>).department = 'Changed';
+    expect(stored).toEqual(baseUser());
+  });
+});

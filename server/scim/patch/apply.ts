@@ -51,6 +51,7 @@ import {
   orderResource,
   requiredAttributes,
 } from '../resource/canonicalize.js';
+import { copyJson } from '../resource/copyJson.js';
 import { toResourceType, type MemberRef, type ResourceTypeInput, type StoredResource } from '../resource/types.js';
 import {
   LIMITS,
@@ -354,7 +355,8 @@ export function applyPatch(
   options: ApplyOptions = {},
 ): PatchResult {
   const resourceType = toResourceType(resourceTypeInput);
-  const working = structuredClone(resource);
+  // Operations change a copy: the stored resource stays as read (the route compares the two).
+  const working = copyJson(resource);
   const memberChanges: MemberChange[] = [];
   for (const op of operations) applyOne(working, op, options, memberChanges);
 

@@ -9,6 +9,7 @@
 import type { ScimMeta, ScimResource } from '../../../shared/scim/wire.js';
 import { groupResourceType, userResourceType, type ResourceTypeDefinition } from '../schema/definitions.js';
 import type { StoredResource } from './types.js';
+import { copyJson } from './copyJson.js';
 import { isPlainObject } from './validateValue.js';
 
 export interface RenderMeta {
@@ -41,25 +42,6 @@ export function links(list: readonly ResourceLink[]): Array<Record<string, strin
     if (link.display) out.display = link.display;
     return out;
   });
-}
-
-/**
- * A deep copy of JSON data (what a stored resource holds), so the rendered resource shares no
- * object with the stored one. Walking plain objects and arrays avoids
- * `structuredClone`, which serialises and deserialises every value (an item in the hot
- * read's and the import's profiles).
- */
-function copyJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const copied = copyJson((value as Record<string, unknown>)[key]);
-    // A "__proto__" key (JSON.parse makes it an own property) must stay data, not set the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
-    else out[key] = copied;
-  }
-  return out;
 }
 
 function render(
