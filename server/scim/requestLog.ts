@@ -25,10 +25,50 @@ const SENSITIVE = /password|secret|token|authorization/i;
  * `clientSecret`, `accessToken`. Filters in a path (`emails[type eq "work"]`) are ignored.
  */
 function namesSecret(keyOrPath: string): boolean {
-  return SENSITIVE.test(keyOrPath.replace(/\[[^\]]*\]/g, ''));
+  let answer = secretNamed.get(keyOrPath);
+  if (answer === undefined) {
+    answer = SENSITIVE.test(keyOrPath.replace(/\[[^\]]*\]/g, ''));
+    // Directories send the same few dozen keys and paths; made-up ones must not grow the memo.
+    if (secretNamed.size < MAX_REMEMBERED_NAMES) secretNamed.set(keyOrPath, answer);
+  }
+  return answer;
 }
+const secretNamed = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1000;
 
 class BudgetExceeded extends Error {}
+
+/** Characters a number can take in JSON text at most (`-1.2345678901234567e-308`). */
+const LONGEST_NUMBER = 24;
+
+/**
+ * Whether `node` is plain JSON data (what a JSON body parses to) with no key naming a secret and
+ * no object whose `path` names one, and whose JSON text is at most about `budget` characters:
+ * then its redacted text is exactly `JSON.stringify(node)`, and one native call makes it (a
+ * directory's create body: ≈ 5 µs instead of ≈ 25 walking it part by part). Stops, answering
+ * false, as soon as the budget is spent, so a huge body costs no more than the walk below.
+ */
+function plainWithoutSecrets(node: unknown, budget: { left: number }): boolean {
+  if (node === null || typeof node === 'boolean') return (budget.left -= 5) >= 0;
+  if (typeof node === 'number') return (budget.left -= LONGEST_NUMBER) >= 0;
+  // Six characters per UTF-16 unit at most (`\u001f`), plus the quotes.
+  if (typeof node === 'string') return (budget.left -= node.length * 6 + 2) >= 0;
+  if (typeof node !== 'object') return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (!plainWithoutSecrets(item, budget) || (budget.left -= 1) < 0) return false;
+    return (budget.left -= 2) >= 0;
+  }
+  const prototype = Object.getPrototypeOf(node) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) return false;
+    const child = (node as Record<string, unknown>)[key];
+    if (namesSecret(key)) return false;
+    if (typeof child === 'string' && key.length === 4 && key.toLowerCase() === 'path' && namesSecret(child)) return false;
+    if ((budget.left -= key.length * 6 + 3) < 0 || !plainWithoutSecrets(child, budget)) return false;
+  }
+  return (budget.left -= 2) >= 0;
+}
 
 /**
  * Serialises a request body as JSON with every secret replaced by "[REDACTED]": any key naming a
@@ -47,9 +87,10 @@ export function redactRequestBody(body: unknown, maxBytes = MAX_LOGGED_BODY_BYTE
       return '(a body that is not JSON; not recorded)';
     }
   }
-  const parts: string[] = [];
   // Characters are at most 3 UTF-8 bytes per UTF-16 unit; stop well past the limit, then cut exactly.
   const budget = maxBytes + 16;
+  if (plainWithoutSecrets(value, { left: budget })) return truncateUtf8(JSON.stringify(value), maxBytes);
+  const parts: string[] = [];
   let length = 0;
   const emit = (text: string) => {
     parts.push(text);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LOGGED_BODY_BYTES, REDACTED, redactRequestBody, truncateUtf8 } from '../../server/scim/requestLog.js';
+import { SCIM_PATCH_OP } from '../../shared/scim/urns.js';
+import { personAt } from '../idp/common.js';
+import { entraCreateUserBody } from '../idp/entra.js';
+import { oktaCreateUserBody, oktaProfileOf } from '../idp/okta.js';
 
 const parsed = (body: unknown) => JSON.parse(redactRequestBody(body)!);
 
@@ -36,6 +40,31 @@ describe('redactRequestBody', () => {
     expect(out['urn:ietf:params:scim:schemas:extension:custom:2.0:User']).toEqual({ apiToken: REDACTED, department: 'Eng' });
     const text = redactRequestBody(body)!;
     for (const secret of ['hunter2', 's3cr3t', '"cs"', '"at"', 'Bearer abc']) expect(text).not.toContain(secret);
+  });
+
+  it("records the directories' create and PATCH bodies as exactly their JSON text, but for Okta's password", () => {
+    const person = personAt(7, { seed: 3, domain: 'example.com', externalIdStyle: 'entra' });
+    const bodies = [
+      entraCreateUserBody(person),
+      { schemas: [SCIM_PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
+      { schemas: [SCIM_PATCH_OP], Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'ann@example.com' }] },
+    ];
+    for (const body of bodies) expect(redactRequestBody(JSON.parse(JSON.stringify(body)))).toBe(JSON.stringify(body));
+    const okta = oktaCreateUserBody(oktaProfileOf(person));
+    expect(okta.password).toEqual(expect.any(String));
+    expect(redactRequestBody(JSON.parse(JSON.stringify(okta)))).toBe(JSON.stringify({ ...okta, password: REDACTED }));
+  });
+
+  it('still redacts every secret key among thousands of made-up ones (beyond what it remembers of key names)', () => {
+    const body: Record<string, unknown> = {};
+    for (let i = 0; i < 1500; i++) body[`field${i}`] = `kept-${i}`;
+    for (let i = 0; i < 1500; i++) body[`apiToken${i}`] = `leak-${i}`;
+    const wide = redactRequestBody(body, 1 << 20)!;
+    expect(wide).not.toContain('leak-');
+    expect(JSON.parse(wide)).toMatchObject({ field1499: 'kept-1499', apiToken0: REDACTED, apiToken1499: REDACTED });
+    // Asked again once the names are remembered (or not: past the limit), the answer is the same.
+    expect(redactRequestBody({ small: 1, apiToken1499: 'leak' })).toBe(`{"small":1,"apiToken1499":"${REDACTED}"}`);
+    expect(redactRequestBody({ op: 'replace', path: 'apiToken1499', value: 'leak' })).toBe(`{"op":"replace","path":"apiToken1499","value":"${REDACTED}"}`);
   });
 
   it('redacts objects and arrays under a secret key whole', () => {
