@@ -34,6 +34,18 @@ describe('prepared statement cache', () => {
     expect(db.prepare('select count(*) as n from log').get()).toEqual({ n: rows });
   });
 
+  it('keeps a statement used since it was kept, and lets the oldest unused one leave instead', () => {
+    const db = store();
+    const kept = [1, 2, 3, 4].map((n) => db.prepare(`select ${n}`));
+    expect(db.prepare('select 1')).toBe(kept[0]);
+    db.prepare('select 5');
+    expect(db.prepare('select 1')).toBe(kept[0]);
+    expect(db.prepare('select 3')).toBe(kept[2]);
+    expect(db.prepare('select 4')).toBe(kept[3]);
+    // "select 2" was the one to go (unused since kept); asked again it is prepared anew.
+    expect(db.prepare('select 2')).not.toBe(kept[1]);
+  });
+
   it('keeps at most its size, the least recently used leaving first', () => {
     const db = store();
     const first = db.prepare('select 1');
