@@ -9,7 +9,13 @@
  *   node --import tsx bench/backend/alternatingBundles.ts --old /tmp/old/out/server/cli.js --size 100000 --rounds 10
  *
  * Options: --old PATH (required)  --new PATH (default: this tree's bundle)  --size N  --rounds N
- *          --slice SECONDS  --workload hot-read|… (one that reads the seeded directory)
+ *          --slice SECONDS  --workload hot-read|deprovision-wave|entra-sync|…
+ *
+ * Amount-bound workloads (the deprovision wave, the Entra initial sync) continue across slices:
+ * each server keeps one run of the workload, so the wave deactivates every tenth user once (and the
+ * rounds end early when its users run out on either server), and the sync creates each person once,
+ * into an empty Entra connection of the same org beside the seeded directory (so a create meets a
+ * store of `--size` users, not an empty one as in run.ts; both servers meet the same one).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,7 +42,8 @@ const { values: opts } = parseArgs({
 });
 if (!opts.old) throw new Error('--old PATH: the bundle (out/server/cli.js) of the build to compare against');
 const workload = workloadNamed(opts.workload);
-if (workload.needs !== 'directory') throw new Error(`${workload.name} needs an empty store; this compares reads of a seeded directory`);
+/** Where a workload that needs an empty connection (the initial sync) creates its users. */
+const EMPTY_CONNECTION = 'Entra';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sds-alternating-'));
 const started: ChildProcess[] = [];
@@ -44,7 +51,15 @@ try {
   const storeDir = path.join(root, 'old');
   const store = await openStore(storeDir);
   const people = { seed: 11, domain: 'directory.example' };
-  const org = await seedOrg(store, [{ name: 'Directory', provider: 'okta', users: Number(opts.size), linkMembers: true, people }], 'http://127.0.0.1');
+  const syncPeople = { seed: 21, domain: 'entra.example', externalIdStyle: 'entra' as const };
+  const org = await seedOrg(
+    store,
+    [
+      { name: 'Directory', provider: 'okta', users: Number(opts.size), linkMembers: true, people },
+      { name: EMPTY_CONNECTION, provider: 'azure-ad', users: 0, linkMembers: false, people: syncPeople },
+    ],
+    'http://127.0.0.1',
+  );
   await store.destroy();
   fs.cpSync(storeDir, path.join(root, 'new'), { recursive: true });
   // The generator on core 0, both servers on core 1 (as run.ts pins them).
@@ -62,27 +77,46 @@ try {
     return { child, origin };
   }
   const servers = { old: await start(opts.old, storeDir), new: await start(opts.new, path.join(root, 'new')) };
-  const seeded = org.connections.Directory!;
+  const seeded = org.connections[workload.needs === 'empty' ? EMPTY_CONNECTION : 'Directory']!;
+  /** An initial sync has no end here: it creates people for as long as the rounds last. */
+  const usersToCreate = 10_000_000;
+
+  function runOf(name: 'old' | 'new', seconds: number) {
+    const { origin } = servers[name];
+    return workload.create({ origin, connectionId: seeded.connectionId, secret: seeded.secret, users: seeded.users, ids: seeded.ids, people: seeded.people }, { seconds, users: usersToCreate });
+  }
+  /** Amount-bound workloads: one run per server, continued by every slice (no user twice). */
+  const kept = workload.amountBound ? { old: runOf('old', 0), new: runOf('new', 0) } : undefined;
+  let exhausted = false;
 
   async function slice(name: 'old' | 'new', seconds: number): Promise<number> {
-    const { child, origin } = servers[name];
-    const { step } = workload.create({ origin, connectionId: seeded.connectionId, secret: seeded.secret, users: seeded.users, ids: seeded.ids, people }, { seconds, users: seeded.users });
+    const { child } = servers[name];
+    const { step } = kept?.[name] ?? runOf(name, seconds);
     const before = procCpuSeconds(child.pid!);
-    const load = await runLoad({ origin, clients: 8, step, maxSeconds: seconds });
+    const load = await runLoad({ origin: servers[name].origin, clients: 8, step, maxSeconds: seconds });
     if (load.errors > 0) throw new Error(`${name}: ${load.errors} requests failed: ${JSON.stringify(load.errorKinds)}`);
+    // A slice that ended before its time ran out of users: later slices would compare less work.
+    if (kept && load.seconds < seconds * 0.9) exhausted = true;
     return ((procCpuSeconds(child.pid!) - before) * 1e6) / load.requests;
   }
 
-  // Warm both up, then alternate which goes first.
-  await slice('old', 3);
-  await slice('new', 3);
+  // Warm both up, then alternate which goes first. The wave's users are few (one in ten of
+  // --size), so its warm-up is shorter.
+  const warmUpSeconds = kept && workload.needs === 'directory' ? 1 : 3;
+  await slice('old', warmUpSeconds);
+  await slice('new', warmUpSeconds);
   const rounds: { old: number; new: number }[] = [];
   for (let i = 0; i < Number(opts.rounds); i++) {
     const round = { old: 0, new: 0 };
     for (const name of i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) round[name] = await slice(name, Number(opts.slice));
+    if (exhausted) {
+      console.log(`round ${i + 1}: ${workload.name} ran out of users; this round is left out and the rounds end here`);
+      break;
+    }
     rounds.push(round);
     console.log(`round ${i + 1}: old ${round.old.toFixed(1)} µs/req, new ${round.new.toFixed(1)} µs/req, ratio ${(round.new / round.old).toFixed(3)}`);
   }
+  if (rounds.length === 0) throw new Error(`${workload.name} ran out of users before the first round: use a larger --size`);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(
     `${workload.name}, ${opts.size} users: server CPU per request, median old ${median(rounds.map((r) => r.old)).toFixed(1)} µs, new ${median(rounds.map((r) => r.new)).toFixed(1)} µs; ` +
