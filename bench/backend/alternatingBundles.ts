@@ -13,7 +13,8 @@
  *
  * Amount-bound workloads (the deprovision wave, the Entra initial sync) continue across slices:
  * each server keeps one run of the workload, so the wave deactivates every tenth user once (and the
- * rounds end early when its users run out on either server), and the sync creates each person once,
+ * rounds end early when its users run out on either server; it warms up on a separate connection of
+ * up to 20,000 users, as run.ts does), and the sync creates each person once,
  * into an empty Entra connection of the same org beside the seeded directory (so a create meets a
  * store of `--size` users, not an empty one as in run.ts; both servers meet the same one).
  */
@@ -44,6 +45,9 @@ if (!opts.old) throw new Error('--old PATH: the bundle (out/server/cli.js) of th
 const workload = workloadNamed(opts.workload);
 /** Where a workload that needs an empty connection (the initial sync) creates its users. */
 const EMPTY_CONNECTION = 'Entra';
+/** An amount-bound workload over the seeded directory (the wave): it runs out, so it warms up elsewhere. */
+const WAVE_LIKE = workload.amountBound && workload.needs === 'directory';
+const WARM_UP_CONNECTION = 'Warm-up';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sds-alternating-'));
 const started: ChildProcess[] = [];
@@ -57,6 +61,8 @@ try {
     [
       { name: 'Directory', provider: 'okta', users: Number(opts.size), linkMembers: true, people },
       { name: EMPTY_CONNECTION, provider: 'azure-ad', users: 0, linkMembers: false, people: syncPeople },
+      // The wave warms up on users of its own, as run.ts does, so the measured rounds start warm.
+      ...(WAVE_LIKE ? [{ name: WARM_UP_CONNECTION, provider: 'okta' as const, users: Math.min(Number(opts.size), 20_000), linkMembers: true, people: { seed: 12, prefix: 'warm.', domain: 'warmup.example' } }] : []),
     ],
     'http://127.0.0.1',
   );
@@ -81,30 +87,28 @@ try {
   /** An initial sync has no end here: it creates people for as long as the rounds last. */
   const usersToCreate = 10_000_000;
 
-  function runOf(name: 'old' | 'new', seconds: number) {
+  function runOf(name: 'old' | 'new', seconds: number, on = seeded) {
     const { origin } = servers[name];
-    return workload.create({ origin, connectionId: seeded.connectionId, secret: seeded.secret, users: seeded.users, ids: seeded.ids, people: seeded.people }, { seconds, users: usersToCreate });
+    return workload.create({ origin, connectionId: on.connectionId, secret: on.secret, users: on.users, ids: on.ids, people: on.people }, { seconds, users: usersToCreate });
   }
   /** Amount-bound workloads: one run per server, continued by every slice (no user twice). */
   const kept = workload.amountBound ? { old: runOf('old', 0), new: runOf('new', 0) } : undefined;
   let exhausted = false;
 
-  async function slice(name: 'old' | 'new', seconds: number): Promise<number> {
+  async function slice(name: 'old' | 'new', seconds: number, warmUp = false): Promise<number> {
     const { child } = servers[name];
-    const { step } = kept?.[name] ?? runOf(name, seconds);
+    const { step } = warmUp && WAVE_LIKE ? runOf(name, seconds, org.connections[WARM_UP_CONNECTION]) : (kept?.[name] ?? runOf(name, seconds));
     const before = procCpuSeconds(child.pid!);
     const load = await runLoad({ origin: servers[name].origin, clients: 8, step, maxSeconds: seconds });
     if (load.errors > 0) throw new Error(`${name}: ${load.errors} requests failed: ${JSON.stringify(load.errorKinds)}`);
     // A slice that ended before its time ran out of users: later slices would compare less work.
-    if (kept && load.seconds < seconds * 0.9) exhausted = true;
+    if (kept && !warmUp && load.seconds < seconds * 0.9) exhausted = true;
     return ((procCpuSeconds(child.pid!) - before) * 1e6) / load.requests;
   }
 
-  // Warm both up, then alternate which goes first. The wave's users are few (one in ten of
-  // --size), so its warm-up is shorter.
-  const warmUpSeconds = kept && workload.needs === 'directory' ? 1 : 3;
-  await slice('old', warmUpSeconds);
-  await slice('new', warmUpSeconds);
+  // Warm both up (the wave on its warm-up users), then alternate which goes first.
+  await slice('old', 3, true);
+  await slice('new', 3, true);
   const rounds: { old: number; new: number }[] = [];
   for (let i = 0; i < Number(opts.rounds); i++) {
     const round = { old: 0, new: 0 };
