@@ -64,7 +64,7 @@ function plainWithoutSecrets(node: unknown, budget: { left: number }): boolean {
     if (!Object.hasOwn(node, key)) return false;
     const child = (node as Record<string, unknown>)[key];
     if (namesSecret(key)) return false;
-    if (typeof child === 'string' && key.length === 4 && key.toLowerCase() === 'path' && namesSecret(child)) return false;
+    if (typeof child === 'string' && key.toLowerCase() === 'path' && namesSecret(child)) return false;
     if ((budget.left -= key.length * 6 + 3) < 0 || !plainWithoutSecrets(child, budget)) return false;
   }
   return (budget.left -= 2) >= 0;
