@@ -18,7 +18,20 @@ export function newTimeOrderedId(ms: number = Date.now()): string {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
 }
 
+/**
+ * The last millisecond formatted, and its text: under load several requests' timestamps (their
+ * arrival for the request log, their transaction's `now`) fall in the same millisecond, and a Date
+ * plus its formatting was ≈ 0.6–0.9 % of a SCIM write's busy samples (bench/RESULTS.md).
+ */
+let formattedMs = Number.NaN;
+let formattedIso = '';
+
 /** Timestamps are stored as ISO-8601 UTC strings with milliseconds, which sort as they compare. */
 export function nowIso(clock: () => number = Date.now): string {
-  return new Date(clock()).toISOString();
+  const ms = clock();
+  if (ms !== formattedMs) {
+    formattedIso = new Date(ms).toISOString();
+    formattedMs = ms;
+  }
+  return formattedIso;
 }

@@ -1,6 +1,6 @@
 /** Audit event ids: UUIDs in version 7's layout whose text order is their creation order (domain/ids.ts). */
 import { describe, expect, it } from 'vitest';
-import { newTimeOrderedId } from '../../server/domain/ids.js';
+import { newTimeOrderedId, nowIso } from '../../server/domain/ids.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -18,5 +18,20 @@ describe('newTimeOrderedId', () => {
     const byTime = [...ids].sort();
     for (let i = 10; i < ids.length; i += 10) expect(byTime.indexOf(ids[i]!)).toBeGreaterThan(byTime.indexOf(ids[i - 1]!));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('nowIso', () => {
+  it("formats the clock's millisecond as ISO-8601 UTC, the same when asked again and new when the clock moves", () => {
+    const instants = ['2026-11-30T05:00:00.000Z', '2026-11-30T05:00:00.000Z', '2026-11-30T05:00:00.001Z', '1999-12-31T23:59:59.999Z', '2026-11-30T05:00:00.001Z'];
+    for (const iso of instants) expect(nowIso(() => Date.parse(iso))).toBe(iso);
+    // A fractional clock (a test's fake) is formatted as a Date would format it.
+    expect(nowIso(() => Date.parse('2026-11-30T05:00:00.001Z') + 0.5)).toBe('2026-11-30T05:00:00.001Z');
+    expect(nowIso(() => Date.parse('2026-11-30T05:00:00.002Z'))).toBe('2026-11-30T05:00:00.002Z');
+  });
+
+  it('refuses an invalid time as a Date does, and formats the next valid one', () => {
+    expect(() => nowIso(() => Number.NaN)).toThrow(RangeError);
+    expect(nowIso(() => 0)).toBe('1970-01-01T00:00:00.000Z');
   });
 });
