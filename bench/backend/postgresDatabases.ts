@@ -2,10 +2,10 @@
  * PostgreSQL for the benchmark: the server given by DATABASE_URL (a database is created on it for
  * each run and dropped afterwards), or else a throwaway local cluster started like the tests start
  * theirs (test/support/postgresCluster.ts), with fsync on: a benchmark measures the durability a
- * deployment has. By default the cluster's processes are pinned to the server's core, so the backend
- * and its database share one core as the backend and its embedded SQLite do; `--postgres-core
- * generator` pins them to the other core instead (the generator's: this machine has no third), as a
- * deployment gives the database a machine of its own.
+ * deployment has. The cluster's processes are pinned to the core run.ts chooses (`--postgres-core`):
+ * by default the load generator's, so the backend has its core to itself as the issue asks and as a
+ * deployment gives the database a machine of its own (this machine has no third core); or the
+ * server's, so the backend and its database share one core as the backend and its embedded SQLite do.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';

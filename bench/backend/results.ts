@@ -226,6 +226,9 @@ over the backend's, the same ratio read from CPU time rather than wall time, whi
 the machine disturbs far less. Latency is per request (p50/p99, HDR histogram).
 "generator CPU" is the share of core 0 the generator used: near 100 % means the generator, not the
 server, set the pace. Peak RSS is the server's VmHWM from /proc (it is a fresh process per workload).
+PostgreSQL runs use a local cluster pinned to the core named in their "Database" line: by default
+core 0 beside the generator (\`--postgres-core generator\`), so the server keeps core 1 to itself as
+with SQLite, whose work runs inside the server process; "database CPU" in the log is the cluster's.
 
 Each workload runs against a freshly started server after a short warm-up of the same workload
 on a separate warm-up connection of the same org. Directories are seeded straight into the store
