@@ -13,6 +13,7 @@ export async function serve(settings: ServerSettings): Promise<void> {
   const logger = pino({ level: settings.logLevel, redact: REDACTED_LOG_PATHS });
   const db = await openStore(settings.dataDir, settings.databaseUrl, {
     onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the pool replaces it'),
+    onNotifyFailed: (error) => logger.warn({ err: error }, 'a write committed, but its live events did not reach the other instances'),
   });
   const bus = new EventBus();
   // Several instances on one PostgreSQL database: live events reach the admins connected to any of them.

@@ -10,6 +10,7 @@
  * Options: --sizes N,N  --db sqlite[,postgres]  --workloads name,name|all  --quick
  *          --server tsx|bundle  --clients 8  --seconds S  --cpu-prof DIR  --server-node-flags "…"  --keep  --no-write
  *          --postgres-core generator|server (where a local PostgreSQL cluster runs; default: the generator's core, so the server has its own)
+ *          --bundle PATH (with --server bundle: run this bundle, e.g. an older build's out/server/cli.js, and build nothing; use with --no-write)
  *          --report-only (rewrite bench/RESULTS.md from bench/results/*.json, measuring nothing)
  */
 import fs from 'node:fs';
@@ -51,6 +52,7 @@ const { values: opts } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
     'postgres-core': { type: 'string', default: 'generator' },
+    bundle: { type: 'string' },
   },
 });
 
@@ -83,6 +85,10 @@ if (opts['postgres-core'] !== 'server' && opts['postgres-core'] !== 'generator')
 const POSTGRES_PLACEMENT: 'server' | 'generator' = opts['postgres-core'];
 const POSTGRES_CORE = POSTGRES_PLACEMENT === 'server' ? SERVER_CORE : GENERATOR_CORE;
 const WRITE = !QUICK && opts['no-write'] !== true;
+/** Another build's bundle (a before/after pair): its figures are not this tree's, so nothing is written. */
+const BUNDLE = opts.bundle === undefined ? undefined : path.resolve(String(opts.bundle));
+if (BUNDLE && (SERVER_KIND !== 'bundle' || WRITE)) throw new Error('--bundle PATH needs --server bundle (the default) and --no-write (or --quick)');
+if (BUNDLE && !fs.existsSync(BUNDLE)) throw new Error(`--bundle: no such file ${BUNDLE}`);
 
 for (const size of SIZES) if (!Number.isInteger(size) || size < 100) throw new Error(`--sizes takes whole numbers ≥ 100, not ${size}`);
 for (const db of DBS) if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db takes sqlite and/or postgres, not "${db}"`);
@@ -151,7 +157,15 @@ async function measureWorkload(
   const cpuProfileDir = opts['cpu-prof'] ? path.resolve(String(opts['cpu-prof']), `${db}-${size}-${workload.name}`) : undefined;
   // Given: these flags instead of the launchers' BACKEND_NODE_FLAGS ("none" for Node's defaults).
   const nodeFlags = opts['server-node-flags'] === undefined ? BACKEND_NODE_FLAGS : String(opts['server-node-flags']).split(/\s+/).filter((flag) => flag && flag !== 'none');
-  const server = await startScimServer({ kind: SERVER_KIND, dataDir: store.dataDir, core: SERVER_CORE, env: store.env, nodeFlags, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+  const server = await startScimServer({
+    kind: SERVER_KIND,
+    dataDir: store.dataDir,
+    core: SERVER_CORE,
+    env: store.env,
+    nodeFlags,
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+    ...(BUNDLE ? { bundlePath: BUNDLE } : {}),
+  });
   try {
     const warm = workload.create(targetOf(server, store.seeded[names.warmup]!), { seconds: WARMUP_SECONDS, users: WARMUP_SYNC_USERS });
     await runLoad({ origin: server.origin, clients: CLIENTS, step: warm.step, maxSeconds: WARMUP_SECONDS });
@@ -209,7 +223,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  if (SERVER_KIND === 'bundle') {
+  if (SERVER_KIND === 'bundle' && !BUNDLE) {
     const { execFileSync } = await import('node:child_process');
     execFileSync(process.execPath, ['scripts/build.mjs', 'server'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }

@@ -130,13 +130,15 @@ export interface ScimServerOptions {
   cpuProfileDir?: string;
   /** Node flags for the server (default: BACKEND_NODE_FLAGS, as every launcher of the backend passes them). */
   nodeFlags?: readonly string[];
+  /** With kind `bundle`: this bundle instead of the tree's (an older build, for a before/after pair). */
+  bundlePath?: string;
 }
 
 export const BUNDLE_PATH = path.join(REPO_ROOT, 'out', 'server', 'cli.js');
 
 export async function startScimServer(options: ScimServerOptions): Promise<RunningProcess> {
   const port = await freePort();
-  const entry = options.kind === 'bundle' ? [BUNDLE_PATH] : ['--import', 'tsx', path.join('server', 'cli.ts')];
+  const entry = options.kind === 'bundle' ? [options.bundlePath ?? BUNDLE_PATH] : ['--import', 'tsx', path.join('server', 'cli.ts')];
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const args = [...(options.nodeFlags ?? BACKEND_NODE_FLAGS), ...profile, ...entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir];
   const logFile = path.join(options.dataDir, 'serve.log');

@@ -83,6 +83,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told about connections the database dropped while idle (a restart); the pool replaces them. */
   onIdleError?: (error: Error) => void;
+  /** Told when the NOTIFY sent behind a committed write failed: other instances miss those live events. */
+  onNotifyFailed?: (error: Error) => void;
 }
 
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Kysely<Database> {
@@ -102,7 +104,10 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   // So does a checked-out one (pg-pool listens only while a client is idle) when the database goes
   // away between or during its queries: the running query fails on its own (503 to the request),
   // and the pool drops the broken client when it is released.
-  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onIdleError?.(error));
+    (client as unknown as DeferredBeginClient).whenNotifyFails((error) => options.onNotifyFailed?.(error));
+  });
   pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => (client as unknown as DeferredBeginClient).forgetUnsentBegin());
   return new SerializableKysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

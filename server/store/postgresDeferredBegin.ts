@@ -16,8 +16,16 @@
  *   the next borrower's statements never run inside a transaction they did not open.
  *
  * The same way, the NOTIFY that tells other instances about a transaction's live events
- * (`NOTIFY_AT_COMMIT`, postgresEventRelay.ts) is held and sent in front of its COMMIT: the events
- * reach the others exactly when the change commits, with no round trip (or transaction) of their own.
+ * (`NOTIFY_AT_COMMIT`, postgresEventRelay.ts) is held and sent right behind its COMMIT, in the
+ * same batch (COMMIT's Parse/Bind/Execute, then the NOTIFY's, then one Sync): no round trip of its
+ * own, never sent for a transaction that rolled back or whose COMMIT failed. Behind the COMMIT,
+ * not inside the transaction: a transaction that NOTIFYs takes one cluster-wide lock at commit and
+ * holds it through its WAL flush (PostgreSQL's async.c, to queue notifications in commit order),
+ * so with the NOTIFY inside, every write waited for the previous write's fsync and commits were
+ * never flushed together. The NOTIFY alone commits without waiting for a flush (it writes no WAL
+ * but its commit record), so it holds that lock only for a moment. A NOTIFY that fails after the
+ * COMMIT succeeded (PostgreSQL's notification queue full) does not fail the write, which is
+ * committed: the client tells `whenNotifyFails`' listener and the store logs it (postgres.ts).
  */
 import pg from 'pg';
 import { NamedStatementClient, queryConfigFor } from './postgresNamedStatements.js';
@@ -50,6 +58,18 @@ interface HeldStatement {
   values: string[];
 }
 
+type DescribingConnection = ProtocolConnection & { describe(message: { type: string; name: string }): void };
+
+function sendHeld(connection: DescribingConnection, statements: HeldStatement[]): void {
+  for (const { text, values } of statements) {
+    connection.parse({ text, name: '', types: [] });
+    connection.bind({ portal: '', statement: '', values });
+    // Described so that rows it returns (pg_notify's) arrive as a result of their own.
+    connection.describe({ type: 'P', name: '' });
+    connection.execute({ portal: '' });
+  }
+}
+
 /** A statement whose Parse/Bind/Execute follow those of the statements held for it, before one Sync. */
 class StatementAfterHeld extends pg.Query {
   constructor(
@@ -61,15 +81,55 @@ class StatementAfterHeld extends pg.Query {
     super({ ...config, queryMode: 'extended' } as pg.QueryConfig, callback as never);
   }
 
-  prepare(connection: ProtocolConnection & { describe(message: { type: string; name: string }): void }): void {
-    for (const { text, values } of this.held) {
-      connection.parse({ text, name: '', types: [] });
-      connection.bind({ portal: '', statement: '', values });
-      // Described so that rows it returns (pg_notify's) arrive as a result of their own.
-      connection.describe({ type: 'P', name: '' });
-      connection.execute({ portal: '' });
-    }
+  prepare(connection: DescribingConnection): void {
+    sendHeld(connection, this.held);
     sendStatement.call(this, connection);
+  }
+}
+
+/**
+ * COMMIT with the statements held in front of it (an unsent BEGIN) and the NOTIFYs to send behind
+ * it, before one Sync. Once COMMIT has completed, an error of a NOTIFY behind it is not the
+ * COMMIT's: the caller gets COMMIT's answer and `onNotifyFailed` the error.
+ */
+class CommitThenNotify extends pg.Query {
+  private completed = 0;
+  private readonly commitAt: number;
+
+  constructor(
+    private readonly held: HeldStatement[],
+    private readonly notifies: HeldStatement[],
+    private readonly onNotifyFailed: (error: Error) => void,
+    callback: (error: Error | undefined, result?: pg.QueryResult) => void,
+  ) {
+    super({ text: 'commit', values: [], queryMode: 'extended' } as pg.QueryConfig, ((error: Error | undefined) =>
+      callback(error, error ? undefined : answered('COMMIT'))) as never);
+    this.commitAt = held.length + 1;
+  }
+
+  prepare(connection: DescribingConnection): void {
+    sendHeld(connection, this.held);
+    connection.parse({ text: 'commit', name: '', types: [] });
+    connection.bind({ portal: '', statement: '', values: [] });
+    connection.describe({ type: 'P', name: '' });
+    connection.execute({ portal: '' });
+    sendHeld(connection, this.notifies);
+    (connection as unknown as { sync(): void }).sync();
+  }
+
+  handleCommandComplete(message: unknown, connection: unknown): void {
+    this.completed++;
+    (pg.Query.prototype as unknown as { handleCommandComplete(this: pg.Query, m: unknown, c: unknown): void }).handleCommandComplete.call(this, message, connection);
+  }
+
+  handleError(error: Error, connection: unknown): void {
+    if (this.completed >= this.commitAt) {
+      this.onNotifyFailed(error);
+      // The client dropped this query on the error; the transaction is committed, so say so.
+      (this as unknown as { callback: (error: Error | undefined) => void }).callback(undefined);
+      return;
+    }
+    (pg.Query.prototype as unknown as { handleError(this: pg.Query, e: Error, c: unknown): void }).handleError.call(this, error, connection);
   }
 }
 
@@ -79,14 +139,25 @@ function answered(command: string): pg.QueryResult {
 }
 
 export class DeferredBeginClient extends NamedStatementClient {
-  /** Statements to send in front of the next one: this transaction's BEGIN, its NOTIFY. */
+  /** Statements to send in front of the next one: this transaction's BEGIN. */
   private held: HeldStatement[] = [];
   private beginHeld = false;
+  /** NOTIFYs to send right behind this transaction's COMMIT. */
+  private notifiesAtCommit: HeldStatement[] = [];
 
   /** Called when the pool takes the client back: what was not sent by then never will be. */
   forgetUnsentBegin(): void {
     this.held = [];
     this.beginHeld = false;
+    this.notifiesAtCommit = [];
+  }
+
+  private notifyFailureListener: ((error: Error) => void) | undefined;
+  private readonly notifyFailed = (error: Error) => this.notifyFailureListener?.(error);
+
+  /** Told when a NOTIFY sent behind a COMMIT that succeeded failed (the write stays committed). */
+  whenNotifyFails(listener: (error: Error) => void): void {
+    this.notifyFailureListener = listener;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -100,20 +171,42 @@ export class DeferredBeginClient extends NamedStatementClient {
     }
     if (text === NOTIFY_AT_COMMIT) {
       if (!this.beginHeld && this.getTransactionStatus() !== 'T') return super.query(NOTIFY_STATEMENT, values);
-      this.held.push({ text: NOTIFY_STATEMENT, values: values.map(String) });
+      this.notifiesAtCommit.push({ text: NOTIFY_STATEMENT, values: values.map(String) });
       return Promise.resolve(answered('SELECT'));
     }
-    if (this.held.length === 0) return super.query(text, values);
+    const notifies = this.notifiesAtCommit;
+    if (this.held.length === 0 && notifies.length === 0) return super.query(text, values);
     const held = this.held;
     const beginHeld = this.beginHeld;
     const onlyBegin = beginHeld && held.length === 1;
-    this.forgetUnsentBegin();
-    if (values.length === 0 && TRANSACTION_END.test(text)) {
+    const transactionEnd = values.length === 0 && TRANSACTION_END.test(text);
+    if (!transactionEnd) {
+      // A statement inside the transaction: the NOTIFYs wait on for its COMMIT.
+      this.held = [];
+      this.beginHeld = false;
+      if (held.length === 0) return super.query(text, values);
+    } else {
+      this.forgetUnsentBegin();
       const rollback = /^rollback$/i.test(text);
-      // Nothing ran in the transaction, or nothing of it is to be kept: what was held need not be sent.
-      if (onlyBegin || (rollback && beginHeld)) return Promise.resolve(answered(text));
-      if (rollback) return super.query(text, values);
+      if (rollback) {
+        // Nothing of it is to be kept, and nobody hears of it: an unsent BEGIN need not be sent either.
+        return beginHeld ? Promise.resolve(answered(text)) : super.query(text, values);
+      }
+      // In a transaction that failed, COMMIT would only answer ROLLBACK: the NOTIFYs go in front of
+      // it, fail there as before, and the caller hears that the transaction did not commit.
+      if (notifies.length > 0 && this.getTransactionStatus() === 'E') return this.sendAfter([...held, ...notifies], text, values);
+      if (notifies.length > 0) {
+        return new Promise<pg.QueryResult>((resolve, reject) => {
+          super.query(new CommitThenNotify(held, notifies, this.notifyFailed, (error, result) => (error ? reject(error) : resolve(result!))));
+        });
+      }
+      // Nothing ran in the transaction: neither its BEGIN nor its COMMIT need be sent.
+      if (onlyBegin) return Promise.resolve(answered(text));
     }
+    return this.sendAfter(held, text, values);
+  }
+
+  private sendAfter(held: HeldStatement[], text: string, values: unknown[]): Promise<pg.QueryResult> {
     return new Promise<pg.QueryResult>((resolve, reject) => {
       // One result per statement sent: the caller asked for the last one's.
       const done: QueryCallback = (error, results) => (error ? reject(error) : resolve(Array.isArray(results) ? results[results.length - 1]! : results));

@@ -1,7 +1,7 @@
 /**
- * On PostgreSQL a transaction's BEGIN is sent with its first statement, and its NOTIFY with its
- * COMMIT (server/store/postgresDeferredBegin.ts): fewer round trips per transaction, and nothing
- * else may change. Round trips are counted as PostgreSQL's ReadyForQuery messages (one per Sync).
+ * On PostgreSQL a transaction's BEGIN is sent with its first statement, and its NOTIFY right
+ * behind its COMMIT in the same batch (server/store/postgresDeferredBegin.ts): fewer round trips
+ * per transaction, and nothing else may change. Round trips are counted as PostgreSQL's ReadyForQuery messages (one per Sync).
  * PostgreSQL only (the integration-pg project).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,42 @@ describe('PostgreSQL: BEGIN sent with the first statement', () => {
     await client.query(NOTIFY_AT_COMMIT, ['probe_events', JSON.stringify(['four'])]);
     await expect.poll(() => heard).toEqual(['one', 'two', 'four']);
     expect(await observed(8)).toEqual([]);
+  });
+
+  it('the NOTIFY goes behind the COMMIT: a COMMIT that fails sends none, one that fails itself leaves the write committed and is reported', async () => {
+    const heard: string[] = [];
+    const listener = await counted();
+    listener.client.on('notification', (message) => heard.push(String(message.payload)));
+    await listener.client.query('listen probe_late', []);
+    // Checked at COMMIT, so the COMMIT itself fails.
+    await observer.query('create table probe_deferred (id int, constraint probe_deferred_once unique (id) deferrable initially deferred)');
+    await observer.query('insert into probe_deferred values (1)');
+    const { client, roundTrips } = await counted();
+    await client.query(BEGIN, []);
+    await client.query('insert into probe_deferred values ($1)', [1]);
+    await client.query(NOTIFY_AT_COMMIT, ['probe_late', JSON.stringify(['never'])]);
+    await expect(client.query('commit', [])).rejects.toMatchObject({ code: '23505' });
+    expect((await client.query('select 1 as one', [])).rows).toEqual([{ one: 1 }]);
+    expect(client.getTransactionStatus()).toBe('I');
+
+    // A payload over PostgreSQL's 8000-byte limit makes pg_notify fail once the COMMIT is done.
+    const failures: Error[] = [];
+    client.whenNotifyFails((error) => failures.push(error));
+    const before = roundTrips();
+    await client.query(BEGIN, []);
+    await client.query('insert into probe (id, note) values ($1, $2)', [9, 'kept']);
+    await client.query(NOTIFY_AT_COMMIT, ['probe_late', JSON.stringify(['x'.repeat(9_000)])]);
+    expect((await client.query('commit', [])).command).toBe('COMMIT');
+    expect(roundTrips() - before).toBe(2);
+    expect(await observed(9)).toEqual([{ note: 'kept' }]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ code: '22023' });
+    // The client goes on; the next events are heard, the refused ones never were.
+    await client.query(BEGIN, []);
+    await client.query('insert into probe (id, note) values ($1, $2)', [10, 'after']);
+    await client.query(NOTIFY_AT_COMMIT, ['probe_late', JSON.stringify(['after'])]);
+    await client.query('commit', []);
+    await expect.poll(() => heard).toEqual(['after']);
   });
 
   describe('through the store', () => {
