@@ -12,6 +12,7 @@ import pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, type QueryExecutorProvider, type TransactionBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { DeferredBeginClient } from './postgresDeferredBegin.js';
+import { AnalyzeAfterBulkLoad } from './postgresAnalyzeAfterBulkLoad.js';
 
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -104,8 +105,11 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
   // So does a checked-out one (pg-pool listens only while a client is idle) when the database goes
   // away between or during its queries: the running query fails on its own (503 to the request),
   // and the pool drops the broken client when it is released.
+  // A directory filling a fresh table (an initial sync) gets statistics before autovacuum looks.
+  const analyzer = new AnalyzeAfterBulkLoad(() => pool.query('analyze scim_users'));
   pool.on('connect', (client) => {
     client.on('error', (error) => options.onIdleError?.(error));
+    (client as unknown as DeferredBeginClient).whenUserInserted(() => analyzer.noteInsertedUser());
     (client as unknown as DeferredBeginClient).whenNotifyFails((error) => options.onNotifyFailed?.(error));
   });
   pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => (client as unknown as DeferredBeginClient).forgetUnsentBegin());

@@ -29,6 +29,7 @@
  */
 import pg from 'pg';
 import { NamedStatementClient, queryConfigFor } from './postgresNamedStatements.js';
+import { USER_INSERT } from './postgresAnalyzeAfterBulkLoad.js';
 
 const TRANSACTION_START = /^(?:begin|start transaction)\b/i;
 const TRANSACTION_END = /^(?:commit|rollback)$/i;
@@ -155,6 +156,13 @@ export class DeferredBeginClient extends NamedStatementClient {
   private notifyFailureListener: ((error: Error) => void) | undefined;
   private readonly notifyFailed = (error: Error) => this.notifyFailureListener?.(error);
 
+  private userInsertListener: (() => void) | undefined;
+
+  /** Told of each user INSERT sent (postgresAnalyzeAfterBulkLoad.ts). */
+  whenUserInserted(listener: () => void): void {
+    this.userInsertListener = listener;
+  }
+
   /** Told when a NOTIFY sent behind a COMMIT that succeeded failed (the write stays committed). */
   whenNotifyFails(listener: (error: Error) => void): void {
     this.notifyFailureListener = listener;
@@ -164,6 +172,7 @@ export class DeferredBeginClient extends NamedStatementClient {
   override query(...args: unknown[]): any {
     const [text, values] = args;
     if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return super.query(...args);
+    if (this.userInsertListener && USER_INSERT.test(text)) this.userInsertListener();
     if (values.length === 0 && this.held.length === 0 && TRANSACTION_START.test(text)) {
       this.held = [{ text, values: [] }];
       this.beginHeld = true;
