@@ -12,7 +12,6 @@ import * as m006 from './006_links_by_directory_user.js';
 import * as m007 from './007_pool_deactivated_index.js';
 import * as m008 from './008_drop_unused_user_email_index.js';
 import * as m009 from './009_resource_layout.js';
-import * as m010 from './010_users_fillfactor.js';
 
 const migrations: Record<string, Migration> = {
   '001_scim': m001,
@@ -24,7 +23,6 @@ const migrations: Record<string, Migration> = {
   '007_pool_deactivated_index': m007,
   '008_drop_unused_user_email_index': m008,
   '009_resource_layout': m009,
-  '010_users_fillfactor': m010,
 };
 
 export const migrationProvider: MigrationProvider = {
