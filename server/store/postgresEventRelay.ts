@@ -84,9 +84,9 @@ export class PostgresEventRelay implements EventRelay {
   }
 
   /**
-   * Sends the events as part of the transaction `trx`: the NOTIFY goes with its COMMIT
-   * (postgresDeferredBegin.ts), so the other instances hear of them exactly when it commits, and
-   * never of a rolled-back one. No round trip of its own.
+   * Sends the events with the transaction `trx`: the NOTIFY goes right behind its COMMIT, in the
+   * same batch (postgresDeferredBegin.ts), so the other instances hear of them as it commits, and
+   * never of one that rolled back or failed to commit. No round trip of its own.
    */
   async sendOnCommit(trx: Kysely<Database>, events: ReadonlyArray<{ orgId: string; event: LiveEvent }>): Promise<void> {
     if (this.closed || events.length === 0) return;
