@@ -4,7 +4,8 @@
  * compare what they read back, and a request with a projection still goes the object way.
  */
 import { describe, expect, it } from 'vitest';
-import { renderGroup, renderUser, type RenderMeta, type ResourceLink } from '../../server/scim/resource/render.js';
+import { sampleGroupLinks, sampleMeta } from '../support/renderFixtures.js';
+import { renderGroup, renderUser, type ResourceLink } from '../../server/scim/resource/render.js';
 import { listResponseJson, renderResourceJson } from '../../server/scim/resource/renderJson.js';
 import { projectAttributes } from '../../server/scim/resource/project.js';
 import { canonicalizeResource } from '../../server/scim/resource/canonicalize.js';
@@ -14,18 +15,8 @@ import { generatePeople } from '../idp/common.js';
 import { oktaCreateUserBody, oktaProfileOf } from '../idp/okta.js';
 import { entraCreateUserBody, entraExample2Body } from '../idp/entra.js';
 
-const meta: RenderMeta = {
-  id: '2819c223-7f76-453a-919d-413861904646',
-  created: '2024-01-02T03:04:05.000Z',
-  lastModified: '2024-02-03T04:05:06.000Z',
-  version: 7,
-  location: 'https://sp.example/scim/v2/0e6f/Users/2819c223-7f76-453a-919d-413861904646',
-};
-const groups: ResourceLink[] = [
-  { value: 'g1', display: 'Admins', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g1' },
-  { value: 'g2', display: 'Ünïcödé "quoted" \u2028', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g2' },
-  { value: 'g3', display: '', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g3' },
-];
+const meta = sampleMeta;
+const groups = sampleGroupLinks;
 
 /** What the object path sends: render, the default projection, Fastify's JSON.stringify. */
 const objectPathUser = (stored: Record<string, unknown>, links: ResourceLink[]) =>

@@ -5,7 +5,8 @@
  * marks; a resource the splice could get wrong must not be marked.
  */
 import { describe, expect, it } from 'vitest';
-import { renderGroup, renderUser, type RenderMeta, type ResourceLink } from '../../server/scim/resource/render.js';
+import { sampleGroupLinks, sampleMeta } from '../support/renderFixtures.js';
+import { renderGroup, renderUser, type ResourceLink } from '../../server/scim/resource/render.js';
 import { renderResourceJson, renderStoredJson } from '../../server/scim/resource/renderJson.js';
 import { spliceableText, spliceResourceJson } from '../../server/scim/resource/spliceableText.js';
 import { projectAttributes } from '../../server/scim/resource/project.js';
@@ -16,18 +17,8 @@ import { generatePeople } from '../idp/common.js';
 import { oktaCreateUserBody, oktaProfileOf } from '../idp/okta.js';
 import { entraCreateUserBody, entraExample2Body } from '../idp/entra.js';
 
-const meta: RenderMeta = {
-  id: '2819c223-7f76-453a-919d-413861904646',
-  created: '2024-01-02T03:04:05.000Z',
-  lastModified: '2024-02-03T04:05:06.000Z',
-  version: 7,
-  location: 'https://sp.example/scim/v2/0e6f/Users/2819c223-7f76-453a-919d-413861904646',
-};
-const groups: ResourceLink[] = [
-  { value: 'g1', display: 'Admins', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g1' },
-  { value: 'g2', display: 'Ünïcödé "quoted" \\ } \u2028', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g2' },
-  { value: 'g3', display: '', $ref: 'https://sp.example/scim/v2/0e6f/Groups/g3' },
-];
+const meta = sampleMeta;
+const groups = sampleGroupLinks;
 const members: ResourceLink[] = [{ value: 'u1', display: 'Ada', $ref: 'https://sp.example/Users/u1' }, { value: 'u2', $ref: 'https://sp.example/Users/u2' }];
 
 /** What the object path sends for the stored text: parse, render, the default projection, JSON.stringify. */
